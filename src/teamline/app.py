@@ -1,0 +1,84 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from teamline import __version__
+from teamline.accounts import api as accounts_api
+from teamline.config import Settings, load_settings
+from teamline.container import Container
+from teamline.core.migrate import upgrade
+from teamline.events import api as events_api
+from teamline.pairing import api as pairing_api
+from teamline.presence import api as presence_api
+from teamline.settings import api as settings_api
+from teamline.web import errors, static_routes
+
+log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL_SECONDS = 3600.0
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[None]], name: str) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await job()
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("background job %s failed", name)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        container = Container.build(settings)
+        await upgrade(container.db.engine)
+        await container.start()
+        app.state.container = container
+        jobs = [
+            asyncio.create_task(
+                _every(settings.node_heartbeat_seconds, container.presence.heartbeat, "heartbeat")
+            ),
+            asyncio.create_task(
+                _every(PRUNE_INTERVAL_SECONDS, container.housekeeping, "housekeeping")
+            ),
+        ]
+        try:
+            yield
+        finally:
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
+            await container.stop()
+
+    app = FastAPI(
+        title="Teamline",
+        version=__version__,
+        summary="Business phone system and team messenger",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    errors.install(app)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> JSONResponse:
+        """200 when this node can serve (its database answers)."""
+        if await app.state.container.db.ping():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "database-unreachable"}, status_code=503)
+
+    for module in (accounts_api, pairing_api, presence_api, settings_api, events_api):
+        app.include_router(module.router)
+    static_routes.install(app)
+    return app

@@ -1,0 +1,65 @@
+"""The one place where a node's parts are built and wired together."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from teamline.accounts.secrets import PasswordHashing
+from teamline.accounts.service import AccountsService
+from teamline.config import Settings
+from teamline.core.db import Database
+from teamline.events.bus import Bus, make_bus
+from teamline.events.hub import Hub
+from teamline.events.service import Events
+from teamline.pairing.service import PairingService
+from teamline.presence.service import PresenceService
+from teamline.settings.service import SettingsService
+
+
+@dataclass
+class Container:
+    settings: Settings
+    node_id: str
+    db: Database
+    bus: Bus
+    events: Events
+    hub: Hub
+    presence: PresenceService
+    accounts: AccountsService
+    pairing: PairingService
+    user_settings: SettingsService
+
+    @classmethod
+    def build(cls, settings: Settings) -> Container:
+        node_id = secrets.token_hex(6)
+        db = Database(settings.sqlalchemy_url)
+        bus = make_bus(settings.redis_url, settings.redis_channel)
+        events = Events(db, bus, settings)
+        presence = PresenceService(events, settings, node_id)
+        accounts = AccountsService(events, settings, PasswordHashing(settings), presence)
+        return cls(
+            settings=settings,
+            node_id=node_id,
+            db=db,
+            bus=bus,
+            events=events,
+            hub=Hub(db),
+            presence=presence,
+            accounts=accounts,
+            pairing=PairingService(events, settings, accounts),
+            user_settings=SettingsService(events, settings, accounts),
+        )
+
+    async def start(self) -> None:
+        await self.bus.start(self.hub.deliver)
+
+    async def housekeeping(self) -> None:
+        """Drop what retention no longer needs: old events, old failed sign-ins."""
+        await self.events.prune()
+        await self.accounts.prune_failures()
+
+    async def stop(self) -> None:
+        await self.presence.node_stopped()
+        await self.bus.close()
+        await self.db.close()

@@ -1,0 +1,114 @@
+"""The event socket ``/api/v1/events``: every event of the user, resumable with ``since``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from teamline.container import Container
+from teamline.core.errors import TeamlineError
+from teamline.core.ids import new_id
+from teamline.events.hub import CLOSE_MALFORMED, CLOSE_UNAUTHENTICATED, EventSocket
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+
+def _token(websocket: WebSocket) -> str | None:
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return websocket.query_params.get("token")
+
+
+def _since(websocket: WebSocket) -> int | None:
+    raw = websocket.query_params.get("since")
+    if raw is None or raw == "":
+        return None
+    return int(raw) if raw.isdigit() else -1
+
+
+@router.websocket("/events")
+async def events_socket(websocket: WebSocket) -> None:
+    app: Container = websocket.app.state.container
+    await websocket.accept()
+    since = _since(websocket)
+    if since == -1:
+        await websocket.close(code=CLOSE_MALFORMED, reason="since must be an event id")
+        return
+    try:
+        caller = await app.accounts.authenticate(_token(websocket))
+    except TeamlineError as exc:
+        await websocket.close(code=CLOSE_UNAUTHENTICATED, reason=exc.message[:120])
+        return
+    sock = EventSocket(websocket, caller.user_id, caller.device_id, socket_id=new_id())
+    app.hub.register(sock)
+    pump: asyncio.Task[None] | None = None
+    try:
+        initial = await app.hub.start_position(sock, since)
+        await app.presence.socket_opened(
+            socket_id=sock.socket_id, user_id=caller.user_id, device_id=caller.device_id
+        )
+        pump = asyncio.create_task(app.hub.pump(sock, initial), name="event-pump")
+        await _receive(app, websocket, sock)
+    finally:
+        app.hub.unregister(sock)
+        if pump is not None:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+        await app.presence.socket_closed(sock.socket_id)
+
+
+async def _receive(app: Container, websocket: WebSocket, sock: EventSocket) -> None:
+    """Read client frames until the socket closes (by either side)."""
+    receive = asyncio.ensure_future(websocket.receive_text())
+    closed = asyncio.ensure_future(sock.closed.wait())
+    try:
+        while True:
+            done, _ = await asyncio.wait({receive, closed}, return_when=asyncio.FIRST_COMPLETED)
+            if closed in done:
+                return
+            try:
+                text = receive.result()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            frame = _parse(text)
+            if frame is None:
+                await websocket.close(code=CLOSE_MALFORMED, reason="malformed frame")
+                return
+            await _handle(app, sock, frame)
+            receive = asyncio.ensure_future(websocket.receive_text())
+    finally:
+        for task in (receive, closed):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+def _parse(text: str) -> dict[str, Any] | None:
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        return None
+    data = frame.get("data", {})
+    if not isinstance(data, dict):
+        return None
+    return {"type": frame["type"], "data": data}
+
+
+async def _handle(app: Container, sock: EventSocket, frame: dict[str, Any]) -> None:
+    if frame["type"] == "client.state":
+        data = frame["data"]
+        await app.presence.client_state(
+            sock.socket_id,
+            idle=bool(data.get("idle", False)),
+            foreground=bool(data.get("foreground", True)),
+        )
+    # Other frame types (typing, call signalling) are added by their domains; unknown types
+    # are ignored so that newer clients can talk to older servers.

@@ -1,0 +1,91 @@
+"""The event bus: how a committed fact reaches every node's sockets.
+
+One interface, two implementations: in-process (one node) and Redis pub/sub (several nodes).
+A bus message is a JSON object ``{"type", "data", "recipients": [[user_id, event_id], ...]}``:
+one fact with the per-user ids it was logged under.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Bus(Protocol):
+    async def start(self, handler: Handler) -> None:
+        """Begin delivering every published message (from any node) to ``handler``."""
+
+    async def publish(self, message: dict[str, Any]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessBus:
+    """Delivers to the one local handler, in publish order."""
+
+    def __init__(self) -> None:
+        self._handler: Handler | None = None
+
+    async def start(self, handler: Handler) -> None:
+        self._handler = handler
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        if self._handler is not None:
+            await self._handler(message)
+
+    async def close(self) -> None:
+        self._handler = None
+
+
+class RedisBus:
+    """Redis pub/sub on one channel; every node hears every message, its own included."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        self._redis = aioredis.from_url(url)
+        self._channel = channel
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self, handler: Handler) -> None:
+        self._task = asyncio.create_task(self._listen(handler), name="redis-bus")
+        await self._ready.wait()
+
+    async def _listen(self, handler: Handler) -> None:
+        pubsub = self._redis.pubsub()
+        try:
+            await pubsub.subscribe(self._channel)
+            self._ready.set()
+            async for raw in pubsub.listen():
+                if raw.get("type") != "message":
+                    continue
+                try:
+                    await handler(json.loads(raw["data"]))
+                except Exception:  # one bad message must not stop delivery of the rest
+                    log.exception("event bus handler failed")
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        await self._redis.publish(self._channel, json.dumps(message, separators=(",", ":")))
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._redis.aclose()
+
+
+def make_bus(redis_url: str, channel: str) -> Bus:
+    return RedisBus(redis_url, channel) if redis_url else InProcessBus()

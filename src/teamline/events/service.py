@@ -1,0 +1,59 @@
+"""Recording facts with the transaction that causes them, publishing them after commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teamline.config import Settings
+from teamline.core.db import Database
+from teamline.core.ids import utcnow
+from teamline.events import store
+from teamline.events.bus import Bus
+
+
+@dataclass
+class Transaction:
+    """A write transaction plus the events it will publish once it commits."""
+
+    session: AsyncSession
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+    async def emit(self, user_ids: Iterable[str], type_: str, data: dict[str, Any]) -> None:
+        """Log ``type_`` for each user in this transaction; it goes out after commit."""
+        recipients = await store.append(self.session, list(user_ids), type_, data)
+        if recipients:
+            self.pending.append(
+                {"type": type_, "data": data, "recipients": [list(r) for r in recipients]}
+            )
+
+
+class Events:
+    """The entry point services use to change state and tell the users concerned."""
+
+    def __init__(self, db: Database, bus: Bus, settings: Settings) -> None:
+        self.db = db
+        self.bus = bus
+        self.settings = settings
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A write transaction whose events are published only if it commits."""
+        async with self.db.write() as session:
+            tx = Transaction(session)
+            yield tx
+        for message in tx.pending:
+            await self.bus.publish(message)
+
+    async def prune(self) -> None:
+        async with self.db.write() as session:
+            await store.prune(
+                session,
+                older_than=utcnow() - timedelta(seconds=self.settings.event_retention_seconds),
+                keep_per_user=self.settings.event_retention_per_user,
+            )
