@@ -117,7 +117,7 @@ def user_add(
             password=password,
             extension=extension,
             role=role,
-            mobile_number=mobile,  # type: ignore[arg-type]
+            mobile_number=mobile,
             email=email,
         )
     except ValidationError as exc:
@@ -214,7 +214,7 @@ def user_import(file: Path) -> None:
                             extension=(row.get("extension") or "").strip() or None,
                             email=(row.get("email") or "").strip() or None,
                             mobile_number=(row.get("mobile") or "").strip() or None,
-                            role=(row.get("role") or "user").strip(),  # type: ignore[arg-type]
+                            role=(row.get("role") or "user").strip(),
                         ),
                     )
                 )

@@ -88,4 +88,3 @@ def load_settings(**overrides: Any) -> Settings:
             del values[key]
     values.update(overrides)
     return Settings(**values)
-

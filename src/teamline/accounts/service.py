@@ -35,6 +35,7 @@ from teamline.core.phone import to_e164
 from teamline.events import store as events_store
 from teamline.events.service import Events, Transaction
 from teamline.presence import store as presence_store
+from teamline.presence.schemas import PresenceOut
 from teamline.presence.service import PresenceService
 from teamline.settings import store as settings_store
 from teamline.settings.schemas import SettingsOut
@@ -369,7 +370,7 @@ def permissions(user: User) -> Permissions:
     return Permissions(may_pair_self=user.may_pair_self, may_edit_follow_me=user.may_edit_follow_me)
 
 
-def user_out(user: User, presence: object) -> UserOut:
+def user_out(user: User, presence: PresenceOut) -> UserOut:
     return UserOut(
         id=user.id,
         login=user.login,
@@ -377,9 +378,9 @@ def user_out(user: User, presence: object) -> UserOut:
         extension=user.extension,
         email=user.email,
         mobile_number=user.mobile_number,
-        role=user.role,  # type: ignore[arg-type]
+        role=user.role,
         avatar_version=user.avatar_version,
-        presence=presence,  # type: ignore[arg-type]
+        presence=presence,
     )
 
 
@@ -387,7 +388,7 @@ def device_out(device: Device, *, current: bool) -> DeviceOut:
     return DeviceOut(
         id=device.id,
         name=device.name,
-        kind=device.kind,  # type: ignore[arg-type]
+        kind=device.kind,
         created_at=device.created_at,
         last_seen_at=device.last_seen_at,
         current=current,

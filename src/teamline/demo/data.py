@@ -63,7 +63,7 @@ async def seed(app: Container) -> bool:
                 extension=user.extension,
                 email=f"{user.login}@example.com",
                 mobile_number=user.mobile,
-                role=user.role,  # type: ignore[arg-type]
+                role=user.role,
             )
         )
     return True

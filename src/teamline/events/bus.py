@@ -74,7 +74,7 @@ class RedisBus:
                     log.exception("event bus handler failed")
         finally:
             with contextlib.suppress(Exception):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._redis.publish(self._channel, json.dumps(message, separators=(",", ":")))

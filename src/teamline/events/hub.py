@@ -116,9 +116,10 @@ class Hub:
             for frame in initial:
                 await self._send(sock, frame)
             while True:
-                frame = await sock.queue.get()
-                if frame is None:
+                item = await sock.queue.get()
+                if item is None:
                     break
+                frame = item
                 if frame.id <= sock.last_id:
                     continue
                 if frame.id > sock.last_id + 1:

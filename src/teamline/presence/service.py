@@ -24,11 +24,11 @@ from teamline.presence.schemas import PresenceOut, effective
 
 def presence_out(row: Presence) -> PresenceOut:
     return PresenceOut(
-        state=row.state,  # type: ignore[arg-type]
+        state=row.state,
         text=row.text,
         auto_away=row.auto_away,
         online=row.online,
-        phone=row.phone,  # type: ignore[arg-type]
+        phone=row.phone,
         effective=effective(row.state, online=row.online, auto_away=row.auto_away),
     )
 

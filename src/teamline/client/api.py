@@ -1,0 +1,189 @@
+"""REST calls of the SDK."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from teamline.client.events import EventStream
+
+
+class ApiError(Exception):
+    """An error answer of the API: ``status``, the stable ``code``, the ``message``."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any]) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def code_from_url(url: str) -> str:
+    """The pairing code in a pairing URL (``<public url>/pair#<code>``)."""
+    return urlsplit(url).fragment
+
+
+class Client:
+    """An async client of one Teamline server, acting as one device (one token)."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.account: dict[str, Any] | None = None
+        self.device: dict[str, Any] | None = None
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- plumbing ---------------------------------------------------------------------
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request under ``/api/v1``; raises ApiError for an error answer."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        response = await self._http.request(method, "/api/v1" + path, headers=headers, **kwargs)
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": "http-error", "message": response.text, "details": {}}
+            raise ApiError(
+                response.status_code, error["code"], error["message"], error.get("details", {})
+            )
+        return response
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.request(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    def _adopt(self, session: dict[str, Any]) -> dict[str, Any]:
+        self.token = session["token"]
+        self.account = session["user"]
+        self.device = session["device"]
+        return session
+
+    # -- sessions and pairing ---------------------------------------------------------
+    async def sign_in(
+        self, login: str, password: str, device_name: str | None = None
+    ) -> dict[str, Any]:
+        body = {"login": login, "password": password, "device_name": device_name}
+        return self._adopt(await self._json("POST", "/sessions", json=body))
+
+    async def sign_out(self) -> None:
+        await self.request("DELETE", "/sessions/current")
+        self.token = None
+
+    async def start_pairing(self, password: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("POST", "/pairings", json={"password": password})
+        return result
+
+    async def regenerate_pairing(self, pairing_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("POST", f"/pairings/{pairing_id}/regenerate")
+        return result
+
+    async def pairing_qr(self, pairing_id: str, kind: str = "svg") -> bytes:
+        return (await self.request("GET", f"/pairings/{pairing_id}/qr.{kind}")).content
+
+    async def redeem_pairing(self, code_or_url: str, **fields: Any) -> dict[str, Any]:
+        """Redeem a code (or the whole pairing URL); ``mobile_number``, ``device_name``."""
+        code = code_from_url(code_or_url) if "#" in code_or_url else code_or_url
+        return self._adopt(
+            await self._json("POST", "/pairings/redeem", json={"code": code, **fields})
+        )
+
+    async def devices(self) -> list[dict[str, Any]]:
+        return list((await self._json("GET", "/devices"))["devices"])
+
+    async def unpair(self, device_id: str) -> None:
+        await self.request("DELETE", f"/devices/{device_id}")
+
+    # -- me, colleagues, presence, settings -------------------------------------------
+    async def me(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("GET", "/me")
+        return result
+
+    async def users(self) -> list[dict[str, Any]]:
+        return list((await self._json("GET", "/users"))["users"])
+
+    async def user(self, user_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("GET", f"/users/{user_id}")
+        return result
+
+    async def set_presence(self, state: str, text: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"state": state}
+        if text is not None:
+            body["text"] = text
+        result: dict[str, Any] = await self._json("PUT", "/me/presence", json=body)
+        return result
+
+    async def settings(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("GET", "/me/settings")
+        return result
+
+    async def update_settings(self, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("PATCH", "/me/settings", json=fields)
+        return result
+
+    async def change_password(self, current: str, new: str) -> None:
+        await self.request("POST", "/me/password", json={"current": current, "new": new})
+
+    async def upload_avatar(
+        self, data: bytes, filename: str = "avatar.png", content_type: str = "image/png"
+    ) -> int:
+        files = {"file": (filename, data, content_type)}
+        return int((await self._json("PUT", "/me/avatar", files=files))["avatar_version"])
+
+    async def generate_avatar(self) -> int:
+        return int((await self._json("POST", "/me/avatar/generate"))["avatar_version"])
+
+    async def avatar(self, user_id: str) -> tuple[str, bytes]:
+        response = await self.request("GET", f"/users/{user_id}/avatar")
+        return response.headers["content-type"], response.content
+
+    # -- administration ---------------------------------------------------------------
+    async def admin_users(self) -> list[dict[str, Any]]:
+        return list((await self._json("GET", "/admin/users"))["users"])
+
+    async def admin_create_user(self, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("POST", "/admin/users", json=fields)
+        return result
+
+    async def admin_update_user(self, user_id: str, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("PATCH", f"/admin/users/{user_id}", json=fields)
+        return result
+
+    async def admin_delete_user(self, user_id: str) -> None:
+        await self.request("DELETE", f"/admin/users/{user_id}")
+
+    async def admin_pair(self, user_id: str, password: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json(
+            "POST", f"/admin/users/{user_id}/pairings", json={"password": password}
+        )
+        return result
+
+    async def admin_unpair(self, user_id: str, device_id: str) -> None:
+        await self.request("DELETE", f"/admin/users/{user_id}/devices/{device_id}")
+
+    # -- events -----------------------------------------------------------------------
+    def events(self, since: int | None = None) -> EventStream:
+        """The event socket of this device (use as ``async with``)."""
+        if not self.token:
+            raise RuntimeError("sign in first")
+        ws_base = "ws" + self.base_url[len("http") :]
+        return EventStream(f"{ws_base}/api/v1/events", self.token, since)
