@@ -12,8 +12,8 @@ from tests.harness import (
     Server,
     fresh_database,
     migrate_template,
+    node_settings,
     run_server,
-    test_settings,
 )
 
 
@@ -33,5 +33,5 @@ async def database_url(db_template: Path | None, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path) -> AsyncIterator[Server]:
-    async with run_server(test_settings(tmp_path, database_url)) as node:
+    async with run_server(node_settings(tmp_path, database_url)) as node:
         yield node

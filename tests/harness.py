@@ -72,10 +72,8 @@ async def fresh_database(template: Path | None, data_dir: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def test_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
-    return Settings(
-        data_dir=data_dir, database_url=database_url, **{**FAST_HASHING, **overrides}
-    )
+def node_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    return Settings(data_dir=data_dir, database_url=database_url, **{**FAST_HASHING, **overrides})
 
 
 @dataclass

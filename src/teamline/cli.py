@@ -239,5 +239,29 @@ def user_import(file: Path) -> None:
         raise typer.Exit(1)
 
 
+@admin_app.command("backup")
+def backup(file: Path) -> None:
+    """Write all data to FILE (gzip'd JSON lines; portable between SQLite and PostgreSQL)."""
+    from teamline.backup.service import backup as write_backup
+
+    async def _backup(c: Container) -> dict[str, int]:
+        return await write_backup(c.db, file)
+
+    counts = _run(_backup)
+    typer.echo(f"backup written to {file}: {sum(counts.values())} rows")
+
+
+@admin_app.command("restore")
+def restore(file: Path) -> None:
+    """Load a backup FILE into an empty database (of the same schema version)."""
+    from teamline.backup.service import restore as read_backup
+
+    async def _restore(c: Container) -> dict[str, int]:
+        return await read_backup(c.db, file)
+
+    counts = _run(_restore)
+    typer.echo(f"restored {sum(counts.values())} rows from {file}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(sys.argv[1:])

@@ -72,8 +72,12 @@ async def test_redeem_signs_the_mobile_in_and_stores_the_number_as_e164(server: 
 @pytest.mark.feature("PAIR-3")
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("+49 (170) 123-4567", "+491701234567"), ("0049 170 1234567", "+491701234567"),
-     ("+44 20 7946 0958", "+442079460958"), ("", None)],
+    [
+        ("+49 (170) 123-4567", "+491701234567"),
+        ("0049 170 1234567", "+491701234567"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("", None),
+    ],
 )
 async def test_number_formats(server: Server, typed: str, stored: str | None) -> None:
     max_ = await server.signed_in("max", mobile_number="+491719876543")

@@ -32,8 +32,14 @@ async def second_device(server: Server, login: str) -> Client:
 async def test_own_profile_carries_presence_and_avatar(server: Server) -> None:
     max_ = await server.signed_in("max", display_name="Max-Andreas Mustermann")
     me = await max_.me()
-    assert me["presence"] == {"state": "available", "text": "", "auto_away": False,
-                              "online": False, "phone": "free", "effective": "offline"}
+    assert me["presence"] == {
+        "state": "available",
+        "text": "",
+        "auto_away": False,
+        "online": False,
+        "phone": "free",
+        "effective": "offline",
+    }
     assert me["avatar_version"] >= 1
     kind, body = await max_.avatar(me["id"])
     assert kind.startswith("image/svg+xml") and b"MM" in body

@@ -22,8 +22,17 @@ async def test_sign_in_returns_token_user_and_device(server: Server) -> None:
     assert session["device"]["current"] is True
     me = await client.me()
     assert me["display_name"] == "Max-Andreas Mustermann"
-    assert set(me) >= {"id", "login", "display_name", "extension", "email", "mobile_number",
-                       "role", "presence", "settings"}
+    assert set(me) >= {
+        "id",
+        "login",
+        "display_name",
+        "extension",
+        "email",
+        "mobile_number",
+        "role",
+        "presence",
+        "settings",
+    }
 
 
 async def test_login_is_case_insensitive(server: Server) -> None:
@@ -116,8 +125,7 @@ async def test_a_successful_sign_in_clears_the_failures(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"login": "max"}, {"login": "", "password": "x"}, {"login": "max", "password": 5},
-     [1, 2]],
+    [{}, {"login": "max"}, {"login": "", "password": "x"}, {"login": "max", "password": 5}, [1, 2]],
 )
 async def test_malformed_sign_in_bodies_get_422(server: Server, body: object) -> None:
     async with httpx.AsyncClient(base_url=server.base_url) as http:

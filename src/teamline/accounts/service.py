@@ -176,7 +176,7 @@ class AccountsService:
             if device is None:
                 raise NotFound("No such device.")
             device.revoked_at = utcnow()
-            await tx.emit([user_id], "device.revoked", {"device_id": device_id})
+            tx.emit([user_id], "device.revoked", {"device_id": device_id})
 
     # -- profile ----------------------------------------------------------------------
     async def me(self, principal: Principal) -> MeOut:
@@ -307,8 +307,8 @@ class AccountsService:
                 user.password_hash = new_hash
             if user.disabled:
                 for device_id in await store.revoke_devices(tx.session, user.id):
-                    await tx.emit([user.id], "device.revoked", {"device_id": device_id})
-                await tx.emit(
+                    tx.emit([user.id], "device.revoked", {"device_id": device_id})
+                tx.emit(
                     await store.active_user_ids(tx.session), "user.removed", {"user_id": user.id}
                 )
             else:
@@ -320,15 +320,13 @@ class AccountsService:
             user = await self._user(tx.session, user_id)
             await tx.session.delete(user)
             await tx.session.flush()
-            await tx.emit(
-                await store.active_user_ids(tx.session), "user.removed", {"user_id": user_id}
-            )
+            tx.emit(await store.active_user_ids(tx.session), "user.removed", {"user_id": user_id})
 
     # -- views ------------------------------------------------------------------------
     async def announce_user(self, tx: Transaction, user: User) -> None:
         """Tell every colleague that this user's card changed (``user.updated``)."""
         out = user_out(user, await self.presence.of(tx.session, user.id))
-        await tx.emit(
+        tx.emit(
             await store.active_user_ids(tx.session),
             "user.updated",
             {"user": out.model_dump(mode="json")},

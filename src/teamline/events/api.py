@@ -28,30 +28,36 @@ def _since(websocket: WebSocket) -> int | None:
     raw = websocket.query_params.get("since")
     if raw is None or raw == "":
         return None
-    return int(raw) if raw.isdigit() else -1
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
 
 
 @router.websocket("/events")
 async def events_socket(websocket: WebSocket) -> None:
     app: Container = websocket.app.state.container
-    await websocket.accept()
     since = _since(websocket)
     if since == -1:
+        await websocket.accept()
         await websocket.close(code=CLOSE_MALFORMED, reason="since must be an event id")
         return
     try:
         caller = await app.accounts.authenticate(_token(websocket))
     except TeamlineError as exc:
+        # Accept first: a browser sees the close code only on an opened socket.
+        await websocket.accept()
         await websocket.close(code=CLOSE_UNAUTHENTICATED, reason=exc.message[:120])
         return
     sock = EventSocket(websocket, caller.user_id, caller.device_id, socket_id=new_id())
     app.hub.register(sock)
     pump: asyncio.Task[None] | None = None
     try:
+        # The handshake completes only once the socket is registered and its starting point
+        # is fixed, and the user counts as online: every event committed after the client's
+        # connect returns reaches it.
         initial = await app.hub.start_position(sock, since)
         await app.presence.socket_opened(
             socket_id=sock.socket_id, user_id=caller.user_id, device_id=caller.device_id
         )
+        await websocket.accept()
         pump = asyncio.create_task(app.hub.pump(sock, initial), name="event-pump")
         await _receive(app, websocket, sock)
     finally:

@@ -15,10 +15,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _deliver(handler: Handler, message: dict[str, Any]) -> None:
+    try:
+        await handler(message)
+    except Exception:  # one failed delivery must not stop the ones after it
+        log.exception("event bus handler failed")
 
 
 class Bus(Protocol):
@@ -41,7 +49,7 @@ class InProcessBus:
 
     async def publish(self, message: dict[str, Any]) -> None:
         if self._handler is not None:
-            await self._handler(message)
+            await _deliver(self._handler, message)
 
     async def close(self) -> None:
         self._handler = None
@@ -54,24 +62,18 @@ class RedisBus:
         self._redis = aioredis.from_url(url)
         self._channel = channel
         self._task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
 
     async def start(self, handler: Handler) -> None:
-        self._task = asyncio.create_task(self._listen(handler), name="redis-bus")
-        await self._ready.wait()
-
-    async def _listen(self, handler: Handler) -> None:
+        """Subscribe (raising if Redis does not answer), then listen in the background."""
         pubsub = self._redis.pubsub()
+        await pubsub.subscribe(self._channel)
+        self._task = asyncio.create_task(self._listen(pubsub, handler), name="redis-bus")
+
+    async def _listen(self, pubsub: PubSub, handler: Handler) -> None:
         try:
-            await pubsub.subscribe(self._channel)
-            self._ready.set()
             async for raw in pubsub.listen():
-                if raw.get("type") != "message":
-                    continue
-                try:
-                    await handler(json.loads(raw["data"]))
-                except Exception:  # one bad message must not stop delivery of the rest
-                    log.exception("event bus handler failed")
+                if raw.get("type") == "message":
+                    await _deliver(handler, json.loads(raw["data"]))
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]

@@ -19,18 +19,14 @@ from teamline.events.bus import Bus
 
 @dataclass
 class Transaction:
-    """A write transaction plus the events it will publish once it commits."""
+    """A write transaction plus the facts it will log and, once committed, publish."""
 
     session: AsyncSession
-    pending: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[tuple[list[str], str, dict[str, Any]]] = field(default_factory=list)
 
-    async def emit(self, user_ids: Iterable[str], type_: str, data: dict[str, Any]) -> None:
-        """Log ``type_`` for each user in this transaction; it goes out after commit."""
-        recipients = await store.append(self.session, list(user_ids), type_, data)
-        if recipients:
-            self.pending.append(
-                {"type": type_, "data": data, "recipients": [list(r) for r in recipients]}
-            )
+    def emit(self, user_ids: Iterable[str], type_: str, data: dict[str, Any]) -> None:
+        """Tell ``user_ids`` about ``type_``: logged when the transaction ends, sent after."""
+        self.facts.append((list(user_ids), type_, data))
 
 
 class Events:
@@ -44,10 +40,18 @@ class Events:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction whose events are published only if it commits."""
+        messages: list[dict[str, Any]] = []
         async with self.db.write() as session:
             tx = Transaction(session)
             yield tx
-        for message in tx.pending:
+            if tx.facts:
+                logged = await store.append(session, tx.facts)
+                messages = [
+                    {"type": type_, "data": data, "recipients": [list(r) for r in recipients]}
+                    for (_, type_, data), recipients in zip(tx.facts, logged, strict=True)
+                    if recipients
+                ]
+        for message in messages:
             await self.bus.publish(message)
 
     async def prune(self) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.core.ids import utcnow
@@ -19,35 +19,54 @@ async def create_cursor(session: AsyncSession, user_id: str) -> None:
 
 
 async def append(
-    session: AsyncSession, user_ids: Sequence[str], type_: str, data: dict[str, Any]
-) -> list[tuple[str, int]]:
-    """Log one fact for each user under the user's next event id; returns (user, id) pairs."""
-    if not user_ids:
-        return []
-    ordered = sorted(set(user_ids))
-    # Lock the cursors in a fixed order so that two writers never deadlock on PostgreSQL.
-    await session.execute(
-        select(EventCursor.user_id)
-        .where(EventCursor.user_id.in_(ordered))
+    session: AsyncSession, facts: Sequence[tuple[Sequence[str], str, dict[str, Any]]]
+) -> list[list[tuple[str, int]]]:
+    """Log each fact (recipients, type, data) under each recipient's next event ids.
+
+    Returns, per fact, its (user id, event id) pairs. All cursors the transaction needs are
+    locked at once, in one fixed order, as the transaction's last step: two writers can
+    then never wait for each other in a cycle on PostgreSQL.
+    """
+    users = sorted({user_id for recipients, _, _ in facts for user_id in recipients})
+    if not users:
+        return [[] for _ in facts]
+    rows = await session.execute(
+        select(EventCursor.user_id, EventCursor.last_id)
+        .where(EventCursor.user_id.in_(users))
         .order_by(EventCursor.user_id)
         .with_for_update()
     )
-    rows = await session.execute(
-        update(EventCursor)
-        .where(EventCursor.user_id.in_(ordered))
-        .values(last_id=EventCursor.last_id + 1)
-        .returning(EventCursor.user_id, EventCursor.last_id)
-    )
-    recipients = [(user_id, int(last_id)) for user_id, last_id in rows.all()]
+    last = {user_id: int(last_id) for user_id, last_id in rows.all()}
     now = utcnow()
+    records: list[dict[str, Any]] = []
+    per_fact: list[list[tuple[str, int]]] = []
+    for recipients, type_, data in facts:
+        logged: list[tuple[str, int]] = []
+        for user_id in dict.fromkeys(recipients):
+            if user_id not in last:  # a user deleted in this very transaction
+                continue
+            last[user_id] += 1
+            logged.append((user_id, last[user_id]))
+            records.append(
+                {
+                    "user_id": user_id,
+                    "id": last[user_id],
+                    "type": type_,
+                    "data": data,
+                    "created_at": now,
+                }
+            )
+        per_fact.append(logged)
+    cursors = cast(Table, EventCursor.__table__)
     await session.execute(
-        insert(EventRecord),
-        [
-            {"user_id": user_id, "id": event_id, "type": type_, "data": data, "created_at": now}
-            for user_id, event_id in recipients
-        ],
+        update(cursors)
+        .where(cursors.c.user_id == bindparam("uid"))
+        .values(last_id=bindparam("new_last")),
+        [{"uid": user_id, "new_last": value} for user_id, value in last.items()],
     )
-    return recipients
+    if records:
+        await session.execute(insert(EventRecord), records)
+    return per_fact
 
 
 async def last_id(session: AsyncSession, user_id: str) -> int:

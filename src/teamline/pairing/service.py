@@ -113,7 +113,7 @@ class PairingService:
             if number_given and mobile != user.mobile_number:
                 user.mobile_number = mobile
                 await self.accounts.announce_user(tx, user)
-            await tx.emit(
+            tx.emit(
                 [user.id],
                 "device.paired",
                 {

@@ -124,6 +124,6 @@ class PresenceService:
 
     async def _announce(self, tx: Transaction, user_id: str, presence: PresenceOut) -> None:
         watchers = await accounts_store.active_user_ids(tx.session)
-        await tx.emit(
+        tx.emit(
             watchers, "presence.changed", {"user_id": user_id, "presence": presence.model_dump()}
         )

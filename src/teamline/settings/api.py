@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
-from teamline.core.errors import InvalidInput
+from teamline.core.errors import InvalidInput, TeamlineError
 from teamline.settings.schemas import AvatarOut, SettingsOut, SettingsPatch
 from teamline.web.deps import App, Caller, file_too_large, read_body_limited
 
@@ -45,23 +45,28 @@ async def upload_avatar(request: Request, caller: Caller, app: App) -> AvatarOut
     """Upload a PNG, JPEG or WebP picture (≤ 5 MB); stored as a 256×256 square."""
     limit = app.settings.avatar_max_bytes
     await read_body_limited(request, limit + MULTIPART_OVERHEAD)
-    try:
-        form = await request.form(max_files=1, max_fields=5)
-    except Exception as exc:  # the multipart parser's errors are all "bad request body"
-        raise InvalidInput(
-            "Send the picture as multipart/form-data in the field 'file'.",
-            details={"file": "missing"},
-        ) from exc
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InvalidInput(
-            "Send the picture as multipart/form-data in the field 'file'.",
-            details={"file": "missing"},
-        )
-    data = await upload.read()
+    data = await _file_field(request)
     if len(data) > limit:
         raise file_too_large(limit)
     return AvatarOut(avatar_version=await app.user_settings.upload_avatar(caller.user_id, data))
+
+
+async def _file_field(request: Request) -> bytes:
+    """The bytes of the multipart field ``file``; the parser's temporary files are closed."""
+    missing = InvalidInput(
+        "Send the picture as multipart/form-data in the field 'file'.",
+        details={"file": "missing"},
+    )
+    try:
+        async with request.form(max_files=1, max_fields=5) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise missing
+            return await upload.read()
+    except TeamlineError:
+        raise
+    except Exception as exc:  # the multipart parser's errors all mean "bad request body"
+        raise missing from exc
 
 
 @router.post("/me/avatar/generate", response_model=AvatarOut)

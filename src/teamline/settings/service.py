@@ -38,7 +38,7 @@ class SettingsService:
             for name, value in patch.model_dump(exclude_none=True).items():
                 setattr(row, name, value)
             out = SettingsOut.model_validate(row)
-            await tx.emit([user_id], "settings.changed", {"settings": out.model_dump()})
+            tx.emit([user_id], "settings.changed", {"settings": out.model_dump()})
         return out
 
     async def upload_avatar(self, user_id: str, data: bytes) -> int:
