@@ -20,7 +20,10 @@ _stop_private() {
         _as_postgres "$_pgbin/pg_ctl" -D "$_private_dir/pg" -m fast stop >/dev/null 2>&1 || true
     fi
     if [ -f "$_private_dir/redis.pid" ]; then
-        kill "$(cat "$_private_dir/redis.pid")" 2>/dev/null || true
+        local pid
+        pid=$(cat "$_private_dir/redis.pid")
+        kill "$pid" 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
     fi
     rm -rf "$_private_dir"
 }

@@ -12,7 +12,5 @@ async def test_sign_in_and_me(server: Server) -> None:
     assert me["display_name"] == "Max-Andreas Mustermann"
     async with max_.events() as stream:
         await max_.set_presence("dnd", "Meeting")
-        event = await stream.wait_for(
-            "presence.changed", lambda d: d["presence"]["state"] == "dnd"
-        )
+        event = await stream.wait_for("presence.changed", lambda d: d["presence"]["state"] == "dnd")
         assert event["data"]["presence"]["text"] == "Meeting"

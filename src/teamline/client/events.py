@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from types import TracebackType
@@ -52,9 +53,23 @@ class EventStream:
         )
 
     async def close(self) -> None:
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        closing = asyncio.ensure_future(conn.close())
+        # websockets stops reading while its queue of unread messages is full, and then
+        # never sees the server's close frame: discard unread events until the close is done.
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while not closing.done():
+                recv = asyncio.ensure_future(conn.recv())
+                await asyncio.wait({recv, closing}, return_when=asyncio.FIRST_COMPLETED)
+                if not recv.done():
+                    recv.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
+                        await recv
+                elif recv.exception() is not None:
+                    break
+        await closing
 
     async def reconnect(self) -> None:
         """Close and connect again from the last id seen: missed events are replayed."""

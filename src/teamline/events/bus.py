@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-async def _deliver(handler: Handler, message: dict[str, Any]) -> None:
+async def _deliver(handler: Handler, message: dict[str, Any] | str | bytes) -> None:
     try:
-        await handler(message)
+        await handler(json.loads(message) if isinstance(message, str | bytes) else message)
     except Exception:  # one failed delivery must not stop the ones after it
         log.exception("event bus handler failed")
 
@@ -73,7 +73,7 @@ class RedisBus:
         try:
             async for raw in pubsub.listen():
                 if raw.get("type") == "message":
-                    await _deliver(handler, json.loads(raw["data"]))
+                    await _deliver(handler, raw["data"])
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
