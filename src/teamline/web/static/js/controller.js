@@ -6,7 +6,7 @@
  * "signed-in", "signed-out").
  */
 import { ApiError, parseRetryAfter } from './logic/api-error.js';
-import { backoffDelay } from './logic/backoff.js';
+import { EventSocket } from './event-socket.js';
 import { deviceNameFromUserAgent } from './logic/device-name.js';
 
 /**
@@ -21,7 +21,7 @@ import { deviceNameFromUserAgent } from './logic/device-name.js';
  *   last_seen_at: string | null, current: boolean}} Device
  * @typedef {{id: string, url: string, expires_at: string}} Pairing
  * @typedef {{token: string, user: Me, device: Device}} Session
- * @typedef {'offline' | 'connecting' | 'online'} Connection
+ * @typedef {import('./event-socket.js').Connection} Connection
  * @typedef {'signed-out' | 'revoked' | 'expired'} SignOutReason
  */
 
@@ -76,19 +76,25 @@ export class Controller extends EventTarget {
     this.connection = 'offline';
     /** @type {Map<string, number>} user id → when their presence last changed (sort "recent") */
     this.recent = new Map();
-    /** @type {WebSocket | null} */
-    this.socket = null;
-    this.attempt = 0;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.retryTimer = undefined;
+    this.events = new EventSocket({
+      url: () => this.eventsUrl(),
+      onOpen: () => this.sendClientState(),
+      onFrame: (raw) => this.receive(raw),
+      onState: (state) => this.setConnection(state),
+      onUnauthenticated: () => this.endSession('expired'),
+    });
     this.clientState = { idle: false, foreground: true };
     /** @type {Map<string, {key: string, url: Promise<string | null>}>} */
     this.avatars = new Map();
     this.deviceName = deviceNameFromUserAgent(navigator.userAgent);
+    /** server clock minus this device's clock (ms), from the Date header of the last answer */
+    this.clockOffset = 0;
     /** true once profile and colleagues came from the server in this session */
     this.loaded = false;
     /** @type {string[] | null} frames that arrive while a load runs, applied after it */
     this.pending = null;
+    /** @type {Promise<void> | null} the load in flight; concurrent callers share it */
+    this.loading = null;
   }
 
   get signedIn() {
@@ -131,6 +137,12 @@ export class Controller extends EventTarget {
       response = await fetch(path, { method, headers, body });
     } catch (error) {
       throw new ApiError(0, 'network-error', String(error));
+    }
+    const serverDate = Date.parse(response.headers.get('Date') ?? '');
+    // The header has whole seconds: only a real skew counts, not its rounding.
+    if (!Number.isNaN(serverDate)) {
+      const skew = serverDate - Date.now();
+      this.clockOffset = Math.abs(skew) > 2000 ? skew : 0;
     }
     if (response.ok) {
       if (response.status === 204) return null;
@@ -185,6 +197,8 @@ export class Controller extends EventTarget {
     this.users = new Map();
     this.devices = null;
     this.loaded = false;
+    // The session answer carries my settings: start in my language and theme right away.
+    if (user?.settings) this.storeSettings(user.settings);
     this.emit('signed-in');
   }
 
@@ -245,8 +259,17 @@ export class Controller extends EventTarget {
   /**
    * Loads my profile and the colleagues; emits "me", "users", "settings". Events that arrive
    * meanwhile are held back and applied on top of the snapshot.
+   * @returns {Promise<void>}
    */
-  async load() {
+  load() {
+    this.loading ??= this.fetchAll().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  async fetchAll() {
+    const token = this.token;
     this.pending ??= [];
     let me, users;
     try {
@@ -258,6 +281,7 @@ export class Controller extends EventTarget {
       this.drainPending();
       throw error;
     }
+    if (this.token !== token) return; // signed out meanwhile
     this.me = me;
     this.users = new Map(users.map((/** @type {Colleague} */ u) => [u.id, u]));
     this.storeSettings(me.settings ?? (await this.request('GET', '/api/v1/me/settings')));
@@ -384,6 +408,11 @@ export class Controller extends EventTarget {
     return url;
   }
 
+  /** The server's time now (epoch ms), to count down to times the server set. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
+  }
+
   // ---- Devices and pairing ----------------------------------------------------------------
 
   async loadDevices() {
@@ -438,47 +467,26 @@ export class Controller extends EventTarget {
 
   /** Opens the event socket unless it is open or no one is signed in. */
   connect() {
-    if (!this.token || this.socket) return;
-    clearTimeout(this.retryTimer);
-    const params = new URLSearchParams({ token: this.token });
-    const since = localStorage.getItem(KEY.lastEventId);
-    if (since) params.set('since', since);
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}/api/v1/events?${params}`);
-    this.socket = socket;
-    this.setConnection('connecting');
-    socket.addEventListener('open', () => {
-      this.attempt = 0;
-      this.setConnection('online');
-      this.sendClientState();
-    });
-    socket.addEventListener('message', (event) => this.receive(event.data));
-    socket.addEventListener('close', (event) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.setConnection('offline');
-      if (event.code === 4401) {
-        this.endSession('expired');
-      } else if (this.token) {
-        this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));
-      }
-    });
+    this.events.connect();
   }
 
   /** Reconnects at once (the network came back, the app came to the foreground). */
   reconnectNow() {
-    if (this.token && !this.socket) {
-      this.attempt = 0;
-      this.connect();
-    }
+    if (this.token) this.events.reconnectNow();
   }
 
   disconnect() {
-    clearTimeout(this.retryTimer);
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) socket.close(1000);
-    this.setConnection('offline');
+    this.events.close();
+  }
+
+  /** @returns {string | null} the event socket's address, resuming after the last event */
+  eventsUrl() {
+    if (!this.token) return null;
+    const params = new URLSearchParams({ token: this.token });
+    const since = localStorage.getItem(KEY.lastEventId);
+    if (since) params.set('since', since);
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/api/v1/events?${params}`;
   }
 
   /** @param {Connection} state */
@@ -499,9 +507,7 @@ export class Controller extends EventTarget {
   }
 
   sendClientState() {
-    if (this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ type: 'client.state', data: this.clientState }));
-    }
+    this.events.send({ type: 'client.state', data: this.clientState });
   }
 
   /** @param {string} raw */

@@ -40,7 +40,7 @@ export function openContactDetails(controller, user) {
         { class: 'details-list' },
         rows
           .filter(([, value]) => value)
-          .map(([label, value, link]) => [h('dt', null, label), h('dd', null, link ? h('a', { href: link }, value) : value)]),
+          .flatMap(([label, value, link]) => [h('dt', null, label), h('dd', null, link ? h('a', { href: link }, value) : value)]),
       ),
     ],
   });

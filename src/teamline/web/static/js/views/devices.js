@@ -49,7 +49,11 @@ export function mountDevices(section, controller) {
         h('span', { class: 'device-name' }, device.name || t(`devices.kind.${device.kind}`)),
         h('small', { class: device.current ? 'device-current' : 'muted' }, `${t(`devices.kind.${device.kind}`)} · ${seen}`),
       ),
-      h('button', { class: 'btn btn-small btn-danger-quiet', type: 'button', 'data-testid': `device-unpair-${device.id}`, onclick: () => unpair(device) }, t('devices.unpair')),
+      h(
+        'button',
+        { class: 'icon-btn device-unpair', type: 'button', title: t('devices.unpair'), 'aria-label': `${t('devices.unpair')}: ${device.name}`, 'data-testid': `device-unpair-${device.id}`, onclick: () => unpair(device) },
+        icon('trash', { size: 20 }),
+      ),
     );
   };
 

@@ -126,12 +126,18 @@ export function startPairMobile(controller) {
       }
     };
 
+    const shownAt = Date.now();
     const tick = () => {
-      const left = remainingMs(pairing.expires_at, Date.now());
+      const left = remainingMs(pairing.expires_at, controller.serverNow());
       countdown.textContent = t('pair.validFor', { time: formatCountdown(left) });
-      if (left <= 0) {
-        clearInterval(ticker);
+      if (left > 0) return;
+      clearInterval(ticker);
+      if (Date.now() - shownAt > 10_000) {
         renew(); // PAIR-2: an expired code is replaced by itself
+      } else {
+        // Expired as soon as shown (clocks far apart): no endless renewing, a tap renews.
+        error.textContent = t('pair.expiredHere');
+        error.hidden = false;
       }
     };
 
