@@ -12,10 +12,11 @@ from typing import Annotated, TypeVar
 import typer
 from pydantic import ValidationError
 
+from teamline.accounts import store as accounts_store
 from teamline.accounts.schemas import AdminUserOut, UserCreateIn, UserPatchIn
 from teamline.config import Settings, load_settings
 from teamline.container import Container
-from teamline.core.errors import TeamlineError
+from teamline.core.errors import NotFound, TeamlineError
 from teamline.core.migrate import upgrade
 from teamline.demo.data import DEMO_PASSWORD, seed
 
@@ -142,13 +143,9 @@ def user_list() -> None:
 
 
 async def _by_login(c: Container, login: str) -> str:
-    from teamline.accounts import store
-
     async with c.db.read() as session:
-        user = await store.user_by_login(session, login)
+        user = await accounts_store.user_by_login(session, login)
     if user is None:
-        from teamline.core.errors import NotFound
-
         raise NotFound(f"There is no user with the login '{login}'.")
     return user.id
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.accounts import store
@@ -40,6 +41,8 @@ from teamline.presence.service import PresenceService
 from teamline.settings import store as settings_store
 from teamline.settings.schemas import SettingsOut
 
+# Fields an admin may clear by sending null (or "").
+CLEARABLE = frozenset({"email", "mobile_number", "extension"})
 # last_seen_at is written at most this often per device, not on every request.
 SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -118,9 +121,8 @@ class AccountsService:
         window = timedelta(seconds=self.settings.signin_window_seconds)
         now = utcnow()
         async with self.db.read() as session:
-            by_login, by_address = await store.oldest_failures(
-                session, login=login, address=address, since=now - window
-            )
+            by_login = await store.failures_since(session, "login", login.lower(), now - window)
+            by_address = await store.failures_since(session, "address", address, now - window)
         for (count, oldest), limit in (
             (by_login, self.settings.signin_max_failures_per_login),
             (by_address, self.settings.signin_max_failures_per_address),
@@ -231,11 +233,8 @@ class AccountsService:
         async with self.events.transaction() as tx:
             if await store.user_by_login(tx.session, data.login):
                 raise LoginTaken(f"The login '{data.login}' is taken.", details={"login": "taken"})
-            if data.extension and await store.user_by_extension(tx.session, data.extension):
-                raise ExtensionTaken(
-                    f"Extension {data.extension} belongs to someone else.",
-                    details={"extension": "taken"},
-                )
+            if data.extension:
+                await self._check_extension_free(tx.session, data.extension)
             user = User(
                 login=data.login,
                 display_name=data.display_name.strip(),
@@ -249,7 +248,13 @@ class AccountsService:
                 password_hash=password_hash,
             )
             tx.session.add(user)
-            await tx.session.flush()
+            try:
+                await tx.session.flush()
+            except IntegrityError as exc:  # a concurrent create won the race
+                raise LoginTaken(
+                    f"The login '{data.login}' or the extension is taken.",
+                    details={"login": "taken"},
+                ) from exc
             await presence_store.create(tx.session, user.id)
             await settings_store.create(tx.session, user.id)
             await events_store.create_cursor(tx.session, user.id)
@@ -279,30 +284,12 @@ class AccountsService:
             )
         async with self.events.transaction() as tx:
             user = await self._user(tx.session, user_id)
-            extension = fields.get("extension")
-            if extension and extension != user.extension:
-                other = await store.user_by_extension(tx.session, extension)
-                if other is not None:
-                    raise ExtensionTaken(
-                        f"Extension {extension} belongs to someone else.",
-                        details={"extension": "taken"},
-                    )
-            for name in (
-                "display_name",
-                "email",
-                "mobile_number",
-                "role",
-                "may_pair_self",
-                "may_edit_follow_me",
-                "directory_user",
-                "disabled",
-            ):
-                if name in fields and (
-                    fields[name] is not None or name in ("email", "mobile_number")
-                ):
-                    setattr(user, name, fields[name])
-            if "extension" in fields:
-                user.extension = fields["extension"] or None
+            if fields.get("extension") and fields["extension"] != user.extension:
+                await self._check_extension_free(tx.session, fields["extension"])
+            for name, value in fields.items():
+                if name == "password" or (value is None and name not in CLEARABLE):
+                    continue
+                setattr(user, name, value if value != "" else None)
             if new_hash is not None:
                 user.password_hash = new_hash
             if user.disabled:
@@ -349,6 +336,12 @@ class AccountsService:
             disabled=user.disabled,
             created_at=user.created_at,
         )
+
+    async def _check_extension_free(self, session: AsyncSession, extension: str) -> None:
+        if await store.user_by_extension(session, extension) is not None:
+            raise ExtensionTaken(
+                f"Extension {extension} belongs to someone else.", details={"extension": "taken"}
+            )
 
     async def _user(self, session: AsyncSession, user_id: str) -> User:
         user = await store.user_by_id(session, user_id)

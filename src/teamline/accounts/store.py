@@ -85,30 +85,19 @@ async def record_failure(session: AsyncSession, login: str, address: str) -> Non
     await session.flush()
 
 
-async def oldest_failures(
-    session: AsyncSession, *, login: str, address: str, since: datetime
-) -> tuple[tuple[int, datetime | None], tuple[int, datetime | None]]:
-    """(count, oldest) of failures in the window, per login and per address."""
-
-    async def _one(column: object, value: str) -> tuple[int, datetime | None]:
-        row = (
-            await session.execute(
-                select(func.count(), func.min(SigninFailure.at)).where(
-                    column == value,  # type: ignore[arg-type]
-                    SigninFailure.at >= since,
-                )
+async def failures_since(
+    session: AsyncSession, column: str, value: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """(count, oldest time) of failed sign-ins since ``since`` for a login or an address."""
+    key = SigninFailure.login if column == "login" else SigninFailure.address
+    row = (
+        await session.execute(
+            select(func.count(), func.min(SigninFailure.at)).where(
+                key == value, SigninFailure.at >= since
             )
-        ).one()
-        oldest = row[1]
-        if oldest is not None and oldest.tzinfo is None:
-            from datetime import UTC
-
-            oldest = oldest.replace(tzinfo=UTC)
-        return int(row[0]), oldest
-
-    return await _one(SigninFailure.login, login.lower()), await _one(
-        SigninFailure.address, address
-    )
+        )
+    ).one()
+    return int(row[0]), row[1]
 
 
 async def clear_failures(session: AsyncSession, login: str) -> None:

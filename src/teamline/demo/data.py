@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from teamline.accounts import store as accounts_store
 from teamline.accounts.schemas import UserCreateIn
 from teamline.container import Container
 
@@ -50,9 +51,7 @@ USERS = [
 async def seed(app: Container) -> bool:
     """Create the demo company unless the database already has users; True if created."""
     async with app.db.read() as session:
-        from teamline.accounts import store
-
-        if await store.count_users(session):
+        if await accounts_store.count_users(session):
             return False
     for user in USERS:
         await app.accounts.create_user(
