@@ -20,6 +20,7 @@ from teamline.pairing import api as pairing_api
 from teamline.presence import api as presence_api
 from teamline.settings import api as settings_api
 from teamline.web import errors, static_routes
+from teamline.web.logs import redact_tokens
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ async def _every(seconds: float, job: Callable[[], Awaitable[None]], name: str) 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    redact_tokens()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

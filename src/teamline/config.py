@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "info"
+    # How long a SQLite write waits for another writer before the request gets a 503.
+    sqlite_busy_timeout_ms: int = Field(10_000, ge=0)
     default_region: str = "DE"
     pairing_ttl_seconds: int = Field(300, ge=10)
     pairing_regenerate_window_seconds: int = Field(1800, ge=60)

@@ -33,7 +33,7 @@ class Container:
     @classmethod
     def build(cls, settings: Settings) -> Container:
         node_id = secrets.token_hex(6)
-        db = Database(settings.sqlalchemy_url)
+        db = Database(settings.sqlalchemy_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         bus = make_bus(settings.redis_url, settings.redis_channel)
         events = Events(db, bus, settings)
         presence = PresenceService(events, settings, node_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
+from teamline.app import create_app
 from teamline.config import load_settings
 from teamline.core.errors import InvalidInput
 from teamline.core.phone import to_e164
@@ -88,3 +90,28 @@ def test_database_urls() -> None:
     pg = load_settings(database_url="postgresql://u@h:5432/db")
     assert pg.sqlalchemy_url == "postgresql+asyncpg://u@h:5432/db"
     assert not pg.is_sqlite
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_tokens_in_websocket_paths_are_redacted_from_server_logs() -> None:
+    create_app()
+    logger = logging.getLogger("uvicorn.error")
+    collect = Collect()
+    logger.addHandler(collect)
+    try:
+        logger.warning(
+            '%s - "WebSocket %s" 403', "127.0.0.1:5", "/api/v1/events?token=SECRET&since=4"
+        )
+    finally:
+        logger.removeHandler(collect)
+    assert collect.lines == [
+        '127.0.0.1:5 - "WebSocket /api/v1/events?token=[redacted]&since=4" 403'
+    ]

@@ -43,9 +43,50 @@ USERS = [
     DemoUser("david", "David O'Neill", "119"),
 ]
 
-# Teams, groups and phonebook entries are added here by the issues that build them:
-# Support (120: max, erika, jonas), Sales (130: paul, sophie, lukas); groups "Kaffeerunde" and
-# "Projekt Phoenix"; company phonebook entries such as "Müller GmbH" (+49 30 1234567).
+
+@dataclass(frozen=True)
+class DemoTeam:
+    name: str
+    number: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoGroup:
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    display_name: str
+    organisation: str
+    numbers: tuple[tuple[str, str], ...]  # (type, number)
+    email: str | None = None
+
+
+# The rest of the company, seeded by the domains that own them once they exist (teams,
+# groups, phonebook): defined here so every issue uses the same demo world.
+TEAMS = [
+    DemoTeam("Support", "120", ("max", "erika", "jonas", "lea")),
+    DemoTeam("Vertrieb", "130", ("paul", "sophie", "lukas", "mia")),
+]
+GROUPS = [
+    DemoGroup("Kaffeerunde", ("max", "erika", "jonas", "hannah", "ben")),
+    DemoGroup("Projekt Phoenix", ("max", "paul", "sophie", "clara", "david")),
+]
+PHONEBOOK = [
+    DemoEntry("Müller GmbH", "Müller GmbH", (("work", "+49301234567"),), "info@mueller.example"),
+    DemoEntry(
+        "Dr. Sabine Köhler",
+        "Praxis Köhler",
+        (("work", "+49891234567"), ("mobile", "+491512345678")),
+    ),
+    DemoEntry(
+        "Hotel Sonnenhof", "Hotel Sonnenhof", (("work", "+4980511234"), ("fax", "+4980511235"))
+    ),
+    DemoEntry("Stadtwerke Musterstadt", "Stadtwerke", (("work", "+4940555000"),)),
+]
 
 
 async def seed(app: Container) -> bool:

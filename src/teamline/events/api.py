@@ -8,11 +8,18 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from teamline.container import Container
 from teamline.core.errors import TeamlineError
 from teamline.core.ids import new_id
-from teamline.events.hub import CLOSE_MALFORMED, CLOSE_UNAUTHENTICATED, EventSocket
+from teamline.events.hub import (
+    CLOSE_MALFORMED,
+    CLOSE_TRY_AGAIN,
+    CLOSE_UNAUTHENTICATED,
+    EventSocket,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -46,6 +53,10 @@ async def events_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         await websocket.close(code=CLOSE_UNAUTHENTICATED, reason=exc.message[:120])
         return
+    except (OperationalError, PoolTimeout):
+        await websocket.accept()
+        await websocket.close(code=CLOSE_TRY_AGAIN, reason="server busy, reconnect")
+        return
     sock = EventSocket(websocket, caller.user_id, caller.device_id, socket_id=new_id())
     app.hub.register(sock)
     pump: asyncio.Task[None] | None = None
@@ -53,10 +64,15 @@ async def events_socket(websocket: WebSocket) -> None:
         # The handshake completes only once the socket is registered and its starting point
         # is fixed, and the user counts as online: every event committed after the client's
         # connect returns reaches it.
-        initial = await app.hub.start_position(sock, since)
-        await app.presence.socket_opened(
-            socket_id=sock.socket_id, user_id=caller.user_id, device_id=caller.device_id
-        )
+        try:
+            initial = await app.hub.start_position(sock, since)
+            await app.presence.socket_opened(
+                socket_id=sock.socket_id, user_id=caller.user_id, device_id=caller.device_id
+            )
+        except (OperationalError, PoolTimeout):
+            await websocket.accept()
+            await websocket.close(code=CLOSE_TRY_AGAIN, reason="server busy, reconnect")
+            return
         await websocket.accept()
         pump = asyncio.create_task(app.hub.pump(sock, initial), name="event-pump")
         await _receive(app, websocket, sock)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_MALFORMED = 4400
+CLOSE_TRY_AGAIN = 1013  # RFC 6455: try again later (server overloaded)
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,6 @@ class Hub:
             sockets.discard(sock)
             if not sockets:
                 del self._sockets[sock.user_id]
-
-    def local_sockets(self) -> list[EventSocket]:
-        return [s for group in self._sockets.values() for s in group]
-
-    def close_device(self, device_id: str) -> None:
-        """Close every local socket of a revoked device (after its pending frames)."""
-        for sock in self.local_sockets():
-            if sock.device_id == device_id:
-                sock.close_code = CLOSE_UNAUTHENTICATED
-                sock.queue.put_nowait(None)
 
     async def start_position(self, sock: EventSocket, since: int | None) -> list[Frame]:
         """Where the socket starts: the replay after ``since``, or now when ``since`` is None."""

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from teamline.core.errors import TeamlineError
@@ -58,6 +60,21 @@ def install(app: FastAPI) -> None:
             message = "There is nothing at this address."
         body = {"error": {"code": code, "message": message, "details": {}}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_request: Request, exc: Exception) -> JSONResponse:
+        # The database is down, locked past its busy timeout, or out of connections: the
+        # request did nothing and may be retried.
+        log.warning("database unavailable: %s", exc)
+        body = {
+            "error": {
+                "code": "service-busy",
+                "message": "The server is busy or its database is unavailable; try again.",
+                "details": {},
+            }
+        }
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
