@@ -21,25 +21,14 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("TEAMLINE_CHROMIUM", "/usr/bin/chromium")
-# The flags of the shared testing notes (chromium-flags.txt): loopback only, no vendor
-# traffic, fake camera and microphone without prompts.
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-    "--allow-loopback-in-peer-connection",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
+# The flags of the team's testing notes (loopback only, no vendor traffic, fake camera and
+# microphone without prompts): shared/testing/chromium-flags.txt beside the checkout when it
+# is there, else the copy kept with these tests.
+_SHARED_FLAGS = Path(__file__).resolve().parents[3] / "shared" / "testing" / "chromium-flags.txt"
+_FLAGS_FILE = (
+    _SHARED_FLAGS if _SHARED_FLAGS.exists() else Path(__file__).with_name("chromium-flags.txt")
+)
+CHROMIUM_FLAGS = [line.strip() for line in _FLAGS_FILE.read_text().splitlines() if line.strip()]
 VIEWPORT = {"width": 360, "height": 740}
 PASSWORD = "teamline"
 SHOTS = Path(os.environ.get("TEAMLINE_SHOTS_DIR", "/tmp/teamline-shots"))
