@@ -3,7 +3,9 @@
 from teamline.accounts.models import Device, SigninFailure, User
 from teamline.core.db import Base
 from teamline.events.models import EventCursor, EventRecord
+from teamline.journal.models import JournalEntry
 from teamline.pairing.models import Pairing
+from teamline.phonebook.models import Favorite, PhonebookEntry, PhonebookNumber
 from teamline.presence.models import LiveSocket, Presence
 from teamline.settings.models import Avatar, UserSettings
 
@@ -13,8 +15,12 @@ __all__ = [
     "Device",
     "EventCursor",
     "EventRecord",
+    "Favorite",
+    "JournalEntry",
     "LiveSocket",
     "Pairing",
+    "PhonebookEntry",
+    "PhonebookNumber",
     "Presence",
     "SigninFailure",
     "User",
