@@ -16,8 +16,12 @@ from teamline.config import Settings, load_settings
 from teamline.container import Container
 from teamline.core.migrate import upgrade
 from teamline.events import api as events_api
+from teamline.journal import api as journal_api
 from teamline.pairing import api as pairing_api
+from teamline.phonebook import api as phonebook_api
 from teamline.presence import api as presence_api
+from teamline.search import api as search_api
+from teamline.search.reindex import is_empty_but_data_exists, reindex
 from teamline.settings import api as settings_api
 from teamline.web import errors, static_routes
 from teamline.web.logs import redact_tokens
@@ -45,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         container = Container.build(settings)
         await upgrade(container.db.engine)
+        if await is_empty_but_data_exists(container.db):
+            log.info("search index empty: rebuilt with %d documents", await reindex(container.db))
         await container.start()
         app.state.container = container
         jobs = [
@@ -80,7 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "database-unreachable"}, status_code=503)
 
-    for module in (accounts_api, pairing_api, presence_api, settings_api, events_api):
+    for module in (
+        accounts_api,
+        pairing_api,
+        presence_api,
+        settings_api,
+        events_api,
+        phonebook_api,
+        journal_api,
+        search_api,
+    ):
         app.include_router(module.router)
     static_routes.install(app)
     return app

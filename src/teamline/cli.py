@@ -260,5 +260,30 @@ def restore(file: Path) -> None:
     typer.echo(f"restored {sum(counts.values())} rows from {file}")
 
 
+def _phonebook_commands() -> None:
+    # Imported here: the phonebook CLI uses this module's helpers.
+    from teamline.phonebook.cli import phonebook_app
+
+    admin_app.add_typer(phonebook_app, name="phonebook")
+
+
+search_app = typer.Typer(help="The search index.", no_args_is_help=True)
+admin_app.add_typer(search_app, name="search")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from users, phonebooks and journals."""
+    from teamline.search.reindex import reindex
+
+    async def _reindex(c: Container) -> int:
+        return await reindex(c.db)
+
+    typer.echo(f"search index rebuilt: {_run(_reindex)} documents")
+
+
+_phonebook_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(sys.argv[1:])

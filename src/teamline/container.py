@@ -12,8 +12,11 @@ from teamline.core.db import Database
 from teamline.events.bus import Bus, make_bus
 from teamline.events.hub import Hub
 from teamline.events.service import Events
+from teamline.journal.service import JournalService
 from teamline.pairing.service import PairingService
+from teamline.phonebook.service import PhonebookService
 from teamline.presence.service import PresenceService
+from teamline.search.service import SearchService
 from teamline.settings.service import SettingsService
 
 
@@ -29,6 +32,9 @@ class Container:
     accounts: AccountsService
     pairing: PairingService
     user_settings: SettingsService
+    phonebook: PhonebookService
+    journal: JournalService
+    search: SearchService
 
     @classmethod
     def build(cls, settings: Settings) -> Container:
@@ -49,6 +55,9 @@ class Container:
             accounts=accounts,
             pairing=PairingService(events, settings, accounts),
             user_settings=SettingsService(events, settings, accounts),
+            phonebook=PhonebookService(events, settings),
+            journal=JournalService(events, settings),
+            search=SearchService(db, settings),
         )
 
     async def start(self) -> None:

@@ -7,6 +7,7 @@ from teamline.journal.models import JournalEntry
 from teamline.pairing.models import Pairing
 from teamline.phonebook.models import Favorite, PhonebookEntry, PhonebookNumber
 from teamline.presence.models import LiveSocket, Presence
+from teamline.search.models import RecentSearch, SearchDocument
 from teamline.settings.models import Avatar, UserSettings
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "PhonebookEntry",
     "PhonebookNumber",
     "Presence",
+    "RecentSearch",
+    "SearchDocument",
     "SigninFailure",
     "User",
     "UserSettings",

@@ -48,7 +48,8 @@ def test_every_area(new_page: NewPage, language: str) -> None:
         page.get_by_test_id(f"nav-{area}").click()
         expect(page.get_by_test_id(f"nav-{area}")).to_have_attribute("aria-current", "page")
         if area in COMING[language]:
-            expect(page.get_by_role("heading", level=1)).to_have_text(COMING[language][area])
+            expect(page.get_by_role("heading", level=1)).to_contain_text(COMING[language][area])
+        if area == "telephony":  # the only area still to come
             expect(page.get_by_test_id("empty-state")).to_be_visible()
             expect(page.get_by_test_id("empty-state").locator("svg")).to_be_visible()
         assert_fits(page)

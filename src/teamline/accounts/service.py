@@ -38,6 +38,7 @@ from teamline.events.service import Events, Transaction
 from teamline.presence import store as presence_store
 from teamline.presence.schemas import PresenceOut
 from teamline.presence.service import PresenceService
+from teamline.search import index as search_index
 from teamline.settings import store as settings_store
 from teamline.settings.schemas import SettingsOut
 
@@ -258,6 +259,7 @@ class AccountsService:
             await presence_store.create(tx.session, user.id)
             await settings_store.create(tx.session, user.id)
             await events_store.create_cursor(tx.session, user.id)
+            await index_contact(tx.session, user)
             await self.announce_user(tx, user)
             return await self.admin_out(tx.session, user)
 
@@ -298,7 +300,9 @@ class AccountsService:
                 tx.emit(
                     await store.active_user_ids(tx.session), "user.removed", {"user_id": user.id}
                 )
+                await search_index.drop(tx.session, "contact", user.id)
             else:
+                await index_contact(tx.session, user)
                 await self.announce_user(tx, user)
             return await self.admin_out(tx.session, user)
 
@@ -306,6 +310,8 @@ class AccountsService:
         async with self.events.transaction() as tx:
             user = await self._user(tx.session, user_id)
             await tx.session.delete(user)
+            await search_index.drop(tx.session, "contact", user_id)
+            await search_index.drop_scope(tx.session, f"u{user_id}")
             await tx.session.flush()
             tx.emit(await store.active_user_ids(tx.session), "user.removed", {"user_id": user_id})
 
@@ -355,6 +361,24 @@ class AccountsService:
                 f"The password must have at least {self.settings.password_min_length} characters.",
                 details={field: "too short"},
             )
+
+
+async def index_contact(session: AsyncSession, user: User) -> None:
+    """Keep the colleague findable by name, login, email, extension and mobile (SRCH-1)."""
+    await search_index.put(session, contact_document(user))
+
+
+def contact_document(user: User) -> search_index.Document:
+    subtitle = " · ".join(p for p in (user.extension and f"Ext. {user.extension}", user.email) if p)
+    return search_index.Document(
+        source="contact",
+        ref_id=user.id,
+        scope=["all"],
+        title=user.display_name,
+        subtitle=subtitle,
+        text=[user.login, user.email],
+        numbers=[n for n in (user.extension, user.mobile_number) if n],
+    )
 
 
 def permissions(user: User) -> Permissions:

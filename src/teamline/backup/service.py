@@ -23,11 +23,13 @@ from teamline.core.db import Database, UTCDateTime
 from teamline.core.errors import Conflict, InvalidInput
 from teamline.core.ids import utcnow
 from teamline.models import Base
+from teamline.search.reindex import reindex
 
 FORMAT = "teamline-backup"
 VERSION = 1
-# Transient state, rebuilt by running nodes: not worth restoring.
-SKIPPED = {"live_sockets", "signin_failures"}
+# Transient state, rebuilt by running nodes, and the search index, rebuilt from the data
+# after a restore: not worth carrying.
+SKIPPED = {"live_sockets", "signin_failures", "search_documents"}
 BATCH = 1000
 
 
@@ -141,4 +143,5 @@ async def restore(db: Database, path: Path) -> dict[str, int]:
                 await flush(name)
         if current is not None:
             await flush(current)
+    await reindex(db)
     return counts

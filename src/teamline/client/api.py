@@ -187,3 +187,96 @@ class Client:
             raise RuntimeError("sign in first")
         ws_base = "ws" + self.base_url[len("http") :]
         return EventStream(f"{ws_base}/api/v1/events", self.token, since)
+
+    # -- call journal -----------------------------------------------------------------
+    async def journal(self, **filters: Any) -> dict[str, Any]:
+        """``{entries, missed_unseen}``; filters ``direction``, ``result``, ``internal``,
+        ``limit``, ``before`` (None values are left out)."""
+        params = {
+            k: str(v).lower() if isinstance(v, bool) else v
+            for k, v in filters.items()
+            if v is not None
+        }
+        result: dict[str, Any] = await self._json("GET", "/journal", params=params)
+        return result
+
+    async def journal_entry(self, entry_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("GET", f"/journal/{entry_id}")
+        return result
+
+    async def delete_journal_entry(self, entry_id: str) -> None:
+        await self.request("DELETE", f"/journal/{entry_id}")
+
+    async def clear_journal(self) -> None:
+        await self.request("DELETE", "/journal")
+
+    async def mark_journal_seen(self) -> None:
+        await self.request("POST", "/journal/seen")
+
+    # -- phonebooks and favorites -----------------------------------------------------
+    async def phonebook_entries(
+        self, book: str, q: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> dict[str, Any]:
+        """``{entries, total}`` of ``company`` or ``private``, sorted by display name."""
+        params: dict[str, Any] = {"offset": offset}
+        if q is not None:
+            params["q"] = q
+        if limit is not None:
+            params["limit"] = limit
+        result: dict[str, Any] = await self._json(
+            "GET", f"/phonebooks/{book}/entries", params=params
+        )
+        return result
+
+    async def phonebook_entry(self, book: str, entry_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json("GET", f"/phonebooks/{book}/entries/{entry_id}")
+        return result
+
+    async def create_phonebook_entry(self, book: str, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json(
+            "POST", f"/phonebooks/{book}/entries", json=fields
+        )
+        return result
+
+    async def update_phonebook_entry(
+        self, book: str, entry_id: str, **fields: Any
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self._json(
+            "PATCH", f"/phonebooks/{book}/entries/{entry_id}", json=fields
+        )
+        return result
+
+    async def delete_phonebook_entry(self, book: str, entry_id: str) -> None:
+        await self.request("DELETE", f"/phonebooks/{book}/entries/{entry_id}")
+
+    async def import_phonebook(
+        self, book: str, content: bytes, content_type: str = "text/vcard"
+    ) -> dict[str, Any]:
+        """``{imported, updated, errors: [{line, message}]}``."""
+        result: dict[str, Any] = await self._json(
+            "POST",
+            f"/phonebooks/{book}/import",
+            content=content,
+            headers={"Content-Type": content_type},
+        )
+        return result
+
+    async def export_phonebook(self, book: str) -> bytes:
+        """The book as vCard 3.0."""
+        return (await self.request("GET", f"/phonebooks/{book}/export.vcf")).content
+
+    async def resolve_number(self, number: str) -> dict[str, Any]:
+        """``{name, source, ref_id, number_e164}`` for a number; ApiError 404 if unknown."""
+        result: dict[str, Any] = await self._json(
+            "GET", "/phonebooks/resolve", params={"number": number}
+        )
+        return result
+
+    async def favorites(self) -> list[dict[str, Any]]:
+        return list((await self._json("GET", "/contacts/favorites"))["favorites"])
+
+    async def add_favorite(self, kind: str, target_id: str) -> None:
+        await self.request("PUT", f"/contacts/favorites/{kind}/{target_id}")
+
+    async def remove_favorite(self, kind: str, target_id: str) -> None:
+        await self.request("DELETE", f"/contacts/favorites/{kind}/{target_id}")

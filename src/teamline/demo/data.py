@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from teamline.accounts import store as accounts_store
 from teamline.accounts.schemas import UserCreateIn
 from teamline.container import Container
+from teamline.phonebook.service import seed_phonebook
 
 DEMO_PASSWORD = "teamline"
 
@@ -80,7 +81,7 @@ PHONEBOOK = [
     DemoEntry(
         "Dr. Sabine Köhler",
         "Praxis Köhler",
-        (("work", "+49891234567"), ("mobile", "+491512345678")),
+        (("work", "+49891234567"), ("mobile", "+4915123456789")),
     ),
     DemoEntry(
         "Hotel Sonnenhof", "Hotel Sonnenhof", (("work", "+4980511234"), ("fax", "+4980511235"))
@@ -106,4 +107,5 @@ async def seed(app: Container) -> bool:
                 role=user.role,
             )
         )
+    await seed_phonebook(app)
     return True

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
@@ -30,6 +30,11 @@ HTTP_CODES = {
 def _field(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    """The SQLSTATE of a driver error (class 22: data exception), when the driver has one."""
+    return str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
 
 
 def install(app: FastAPI) -> None:
@@ -60,6 +65,25 @@ def install(app: FastAPI) -> None:
             message = "There is nothing at this address."
         body = {"error": {"code": code, "message": message, "details": {}}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, OperationalError):
+            return await _busy(request, exc)
+        if not (isinstance(exc, DataError) or _sqlstate(exc).startswith("22")):
+            return await _unexpected(request, exc)
+        # The database refused a value the validation let through: a NUL character in a
+        # text (PostgreSQL cannot store it), a number out of the column's range.
+        log.info("value refused by the database: %s", exc.orig)
+        body = {
+            "error": {
+                "code": "invalid-input",
+                "message": "A value cannot be stored: check for control characters in texts "
+                "and for numbers out of range.",
+                "details": {},
+            }
+        }
+        return JSONResponse(body, status_code=422)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)

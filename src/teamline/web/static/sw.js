@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */
@@ -25,6 +25,7 @@ const SHELL = [
   '/static/js/activity.js',
   '/static/js/app.js',
   '/static/js/controller.js',
+  '/static/js/controller-records.js',
   '/static/js/dom.js',
   '/static/js/event-socket.js',
   '/static/js/i18n.js',
@@ -41,9 +42,12 @@ const SHELL = [
   '/static/js/logic/contacts.js',
   '/static/js/logic/countdown.js',
   '/static/js/logic/device-name.js',
+  '/static/js/logic/journal.js',
   '/static/js/logic/match.js',
   '/static/js/logic/pairing-code.js',
+  '/static/js/logic/phonebook.js',
   '/static/js/logic/presence.js',
+  '/static/js/logic/search.js',
   '/static/js/logic/time.js',
   '/static/js/views/bottom-nav.js',
   '/static/js/views/brand.js',
@@ -53,11 +57,18 @@ const SHELL = [
   '/static/js/views/devices.js',
   '/static/js/views/empty-area.js',
   '/static/js/views/error-text.js',
+  '/static/js/views/journal-detail.js',
+  '/static/js/views/journal.js',
   '/static/js/views/pair-mobile.js',
   '/static/js/views/pairing-page.js',
+  '/static/js/views/phonebook-entry.js',
+  '/static/js/views/phonebook-import.js',
+  '/static/js/views/phonebook.js',
   '/static/js/views/presence-picker.js',
   '/static/js/views/profile-header.js',
   '/static/js/views/qr-scanner.js',
+  '/static/js/views/search-actions.js',
+  '/static/js/views/search.js',
   '/static/js/views/settings-avatar.js',
   '/static/js/views/settings-password.js',
   '/static/js/views/settings-preferences.js',

@@ -8,6 +8,7 @@
 import { ApiError, parseRetryAfter } from './logic/api-error.js';
 import { EventSocket } from './event-socket.js';
 import { deviceNameFromUserAgent } from './logic/device-name.js';
+import { Records } from './controller-records.js';
 
 /**
  * @typedef {import('./logic/presence.js').Presence} Presence
@@ -70,6 +71,8 @@ export class Controller extends EventTarget {
     this.users = new Map((this.token ? readJson(KEY.users) ?? [] : []).map((/** @type {Colleague} */ u) => [u.id, u]));
     /** @type {Settings | null} settings the user saved; null before the first sign-in */
     this.settings = readJson(KEY.settings);
+    /** @type {Array<Partial<Settings>>} saves not yet answered */
+    this.pendingSettings = [];
     /** @type {Device[] | null} */
     this.devices = null;
     /** @type {Connection} */
@@ -95,6 +98,8 @@ export class Controller extends EventTarget {
     this.pending = null;
     /** @type {Promise<void> | null} the load in flight; concurrent callers share it */
     this.loading = null;
+    /** phonebooks, call journal and search (controller-records.js) */
+    this.records = new Records(this);
   }
 
   get signedIn() {
@@ -117,10 +122,10 @@ export class Controller extends EventTarget {
    * "invalid-credentials", which answers a wrong password typed into a form.
    * @param {string} method
    * @param {string} path
-   * @param {{json?: unknown, form?: FormData, auth?: boolean}} [options]
+   * @param {{json?: unknown, form?: FormData, body?: BodyInit, contentType?: string, auth?: boolean}} [options]
    * @returns {Promise<any>}
    */
-  async request(method, path, { json, form, auth = true } = {}) {
+  async request(method, path, { json, form, body: raw, contentType, auth = true } = {}) {
     /** @type {Record<string, string>} */
     const headers = { Accept: 'application/json' };
     if (auth && this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -131,6 +136,9 @@ export class Controller extends EventTarget {
       body = JSON.stringify(json);
     } else if (form) {
       body = form;
+    } else if (raw !== undefined) {
+      if (contentType) headers['Content-Type'] = contentType;
+      body = raw;
     }
     let response;
     try {
@@ -231,6 +239,7 @@ export class Controller extends EventTarget {
     this.avatars = new Map();
     this.loaded = false;
     this.pending = null;
+    this.records.reset();
     this.emit('signed-out', reason);
   }
 
@@ -290,6 +299,7 @@ export class Controller extends EventTarget {
     this.emit('me');
     this.emit('users');
     this.drainPending();
+    this.records.refreshMissed().catch(() => {});
   }
 
   drainPending() {
@@ -338,17 +348,28 @@ export class Controller extends EventTarget {
 
   /**
    * Saves some settings; applies them at once and reverts when the server refuses.
+   * Answers (and settings.changed events) for earlier saves can arrive after a later change
+   * was made: the changes still on their way are laid over every state that arrives.
    * @param {Partial<Settings>} patch
    */
   async updateSettings(patch) {
     const before = this.settings;
+    this.pendingSettings.push(patch);
     this.storeSettings({ ...DEFAULT_SETTINGS, ...before, ...patch });
     try {
-      this.storeSettings(await this.request('PATCH', '/api/v1/me/settings', { json: patch }));
+      const saved = await this.request('PATCH', '/api/v1/me/settings', { json: patch });
+      this.pendingSettings.splice(this.pendingSettings.indexOf(patch), 1);
+      this.receiveSettings(saved);
     } catch (error) {
-      if (before) this.storeSettings(before);
+      this.pendingSettings.splice(this.pendingSettings.indexOf(patch), 1);
+      if (before) this.receiveSettings(before);
       throw error;
     }
+  }
+
+  /** @param {Settings} settings what the server says now */
+  receiveSettings(settings) {
+    this.storeSettings(Object.assign({ ...settings }, ...this.pendingSettings));
   }
 
   /** @param {File} file */
@@ -532,7 +553,7 @@ export class Controller extends EventTarget {
         this.applyUser(data.user);
         break;
       case 'settings.changed':
-        this.storeSettings(data.settings);
+        this.receiveSettings(data.settings);
         break;
       case 'device.paired':
         this.emit('device-paired', data.device);
@@ -548,8 +569,11 @@ export class Controller extends EventTarget {
       case 'events.gap':
         this.load().catch(() => {});
         this.refreshDevices();
+        this.emit('phonebook', { book: null, id: null });
+        this.emit('journal', { gap: true });
         break;
       default:
+        this.records.receive(frame?.type, data);
         break;
     }
   }

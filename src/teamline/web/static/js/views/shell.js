@@ -4,6 +4,10 @@ import { h } from '../dom.js';
 import { bottomNav } from './bottom-nav.js';
 import { mountContacts } from './contacts.js';
 import { mountEmptyArea } from './empty-area.js';
+import { mountJournal } from './journal.js';
+import { mountPhonebook } from './phonebook.js';
+import { mountSearch } from './search.js';
+import { t } from '../i18n.js';
 import { mountProfileHeader } from './profile-header.js';
 import { mountSettings } from './settings.js';
 
@@ -22,6 +26,18 @@ export function mountShell(root, controller, { area, navigate }) {
   root.replaceChildren(h('div', { class: 'app-shell', 'data-testid': 'app' }, header, main, nav.el));
   const unmountHeader = mountProfileHeader(header, controller);
 
+  // The missed-calls badge on the journal (JRNL-5), until the journal is opened.
+  const missed = h('span', { class: 'nav-badge', 'data-testid': 'journal-missed-badge', hidden: true });
+  nav.el.querySelector('[data-area="journal"]')?.append(missed);
+  const showMissed = () => {
+    const n = controller.records.missedUnseen;
+    missed.hidden = n === 0;
+    missed.textContent = n > 99 ? '99+' : String(n);
+    missed.setAttribute('aria-label', t('journal.missedBadge', { n }));
+  };
+  controller.addEventListener('journal-missed', showMissed);
+  showMissed();
+
   /** @type {Area | null} */
   let current = null;
   let unmountArea = () => {};
@@ -35,6 +51,9 @@ export function mountShell(root, controller, { area, navigate }) {
     main.scrollTop = 0;
     if (next === 'contacts') unmountArea = mountContacts(main, controller);
     else if (next === 'settings') unmountArea = mountSettings(main, controller);
+    else if (next === 'phonebook') unmountArea = mountPhonebook(main, controller);
+    else if (next === 'journal') unmountArea = mountJournal(main, controller);
+    else if (next === 'search') unmountArea = mountSearch(main, controller);
     else unmountArea = mountEmptyArea(main, next);
   };
   show(area);
@@ -44,6 +63,7 @@ export function mountShell(root, controller, { area, navigate }) {
     unmount: () => {
       unmountArea();
       unmountHeader();
+      controller.removeEventListener('journal-missed', showMissed);
     },
   };
 }

@@ -1,0 +1,282 @@
+"""Keeping the search index in step: every domain puts and drops its documents here, in the
+same transaction as the write that changes them.
+
+    await put(session, Document(source="company-phonebook", ref_id=entry.id, scope=["all"],
+                                title=entry.display_name, subtitle=entry.organisation or "",
+                                text=[entry.first_name, entry.last_name, entry.email],
+                                numbers=["+491701234567"]))
+    await drop(session, "company-phonebook", entry.id)
+
+Sources: ``contact`` (users; teams and groups later), ``company-phonebook``,
+``private-phonebook``, ``journal``, ``chat``. Scope tokens say who may find a document:
+``all`` (every user), ``u<user id>`` (that user only), ``c<conversation id>`` (its members).
+
+On SQLite the FTS5 tables are external-content tables over ``search_documents``: their rows
+are written here, and removing one needs the values it was indexed with, which the document
+row still holds at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teamline.core.ids import utcnow
+from teamline.search.models import SearchDocument
+from teamline.search.text import number_variants, words
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    ref_id: str
+    scope: list[str]
+    title: str
+    subtitle: str = ""
+    text: Iterable[str | None] = ()  # more words to match besides title and subtitle
+    numbers: Iterable[str] = ()  # E.164 numbers (extensions too)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. conversation_id, message_id
+
+
+_INDEXED = (SearchDocument.rowid, SearchDocument.words, SearchDocument.scope, SearchDocument.digits)
+
+
+def scope_tokens(source: str, scope: Iterable[str]) -> list[str]:
+    """Index tokens for who may find a document, fused with its source:
+    ``("company-phonebook", ["all"])`` → ``["companyphonebookall"]``.
+
+    Fused, a query for one source names only small doclists (one conversation's messages,
+    one user's journal) instead of intersecting a huge "every chat message" token with them.
+    """
+    key = source.replace("-", "")
+    return [key + token for token in scope]
+
+
+def _is_sqlite(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _row(document: Document, now: datetime) -> dict[str, Any]:
+    """The ``search_documents`` row of a document."""
+    numbers = list(document.numbers)
+    extra = dict(document.extra)
+    if numbers:
+        extra.setdefault("number", numbers[0])
+    return {
+        "source": document.source,
+        "ref_id": document.ref_id,
+        "scope": " ".join(scope_tokens(document.source, document.scope)),
+        "title": document.title[:300],
+        "subtitle": document.subtitle[:300],
+        "words": " ".join(words([document.title, document.subtitle, *document.text])),
+        "digits": " ".join(number_variants(numbers)),
+        "extra": extra,
+        "updated_at": now,
+    }
+
+
+async def put(session: AsyncSession, document: Document) -> None:
+    """Add or replace the document (source, ref_id)."""
+    values = _row(document, utcnow())
+    del values["source"], values["ref_id"]
+    matched, scope, digits = values["words"], values["scope"], values["digits"]
+    old = await _find(session, document.source, document.ref_id)
+    if old is None:
+        result = await session.execute(
+            insert(SearchDocument)
+            .values(source=document.source, ref_id=document.ref_id, **values)
+            .returning(SearchDocument.rowid)
+        )
+        rowid = int(result.scalar_one())
+    else:
+        rowid = old.rowid
+        if _is_sqlite(session):
+            await _fts_remove(session, old)
+        await session.execute(
+            update(SearchDocument).where(SearchDocument.rowid == rowid).values(**values)
+        )
+    await _fts_add(session, rowid, matched, scope, digits)
+
+
+async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None:
+    """``put`` for a batch (imports, reindexing): a few statements for the whole batch."""
+    if not documents:
+        return
+    now = utcnow()
+    rows = {(d.source, d.ref_id): _row(d, now) for d in documents}
+    found = await session.execute(
+        select(SearchDocument.source, SearchDocument.ref_id, *_INDEXED).where(
+            tuple_(SearchDocument.source, SearchDocument.ref_id).in_(list(rows))
+        )
+    )
+    indexed: list[tuple[int, dict[str, Any]]] = []
+    old: list[_Indexed] = []
+    for source, ref_id, rowid, words_, scope, digits in found.all():
+        previous = _Indexed(int(rowid), words_, scope, digits)
+        old.append(previous)
+        indexed.append((previous.rowid, rows.pop((source, ref_id))))
+    if old:
+        if _is_sqlite(session):
+            await _fts_remove_many(session, old)
+        table = cast(Table, SearchDocument.__table__)
+        changed = ("scope", "title", "subtitle", "words", "digits", "extra", "updated_at")
+        await session.execute(
+            update(table)
+            .where(table.c.rowid == bindparam("b_rowid"))
+            .values({name: bindparam(f"b_{name}") for name in changed}),
+            [
+                {"b_rowid": rowid, **{f"b_{name}": row[name] for name in changed}}
+                for rowid, row in indexed
+            ],
+        )
+    if rows:
+        fresh = list(rows.values())
+        result = await session.execute(
+            insert(SearchDocument).returning(SearchDocument.rowid, sort_by_parameter_order=True),
+            fresh,
+        )
+        indexed.extend(zip((int(r) for r in result.scalars().all()), fresh, strict=True))
+    await _fts_add_many(session, indexed)
+
+
+async def _fts_add_many(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
+    if _is_sqlite(session):
+        await session.execute(
+            text("INSERT INTO search_fts(rowid, words, scope) VALUES (:r, :w, :s)"),
+            [{"r": r, "w": row["words"], "s": row["scope"]} for r, row in indexed],
+        )
+        numbered = [{"r": r, "d": row["digits"]} for r, row in indexed if row["digits"]]
+        if numbered:
+            await session.execute(
+                text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"), numbered
+            )
+        return
+    await session.execute(
+        text(
+            "UPDATE search_documents SET tsv = "
+            "setweight(to_tsvector('simple', words), 'A') || "
+            "setweight(to_tsvector('simple', scope), 'B') "
+            "WHERE rowid = ANY(:ids)"
+        ),
+        {"ids": [r for r, _ in indexed]},
+    )
+
+
+async def _fts_remove_many(session: AsyncSession, old: Sequence[_Indexed]) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO search_fts(search_fts, rowid, words, scope) VALUES ('delete', :r, :w, :s)"
+        ),
+        [{"r": o.rowid, "w": o.words, "s": o.scope} for o in old],
+    )
+    numbered = [{"r": o.rowid, "d": o.digits} for o in old if o.digits]
+    if numbered:
+        await session.execute(
+            text(
+                "INSERT INTO search_digits(search_digits, rowid, digits) VALUES ('delete', :r, :d)"
+            ),
+            numbered,
+        )
+
+
+async def drop(session: AsyncSession, source: str, ref_id: str) -> None:
+    """Remove the document (source, ref_id) if it is indexed."""
+    old = await _find(session, source, ref_id)
+    if old is not None:
+        await _remove([old], session)
+
+
+async def drop_many(session: AsyncSession, source: str, ref_ids: Sequence[str]) -> None:
+    """``drop`` for a batch."""
+    for start in range(0, len(ref_ids), 500):
+        chunk = ref_ids[start : start + 500]
+        rows = await session.execute(
+            select(*_INDEXED).where(
+                SearchDocument.source == source, SearchDocument.ref_id.in_(chunk)
+            )
+        )
+        await _remove([_Indexed(int(r[0]), r[1], r[2], r[3]) for r in rows.all()], session)
+
+
+async def drop_scope(session: AsyncSession, token: str) -> None:
+    """Drop every document visible only through ``token`` (a deleted user's own things)."""
+    rows = await session.execute(
+        select(*_INDEXED).where(
+            SearchDocument.scope.not_like("% %"), SearchDocument.scope.like(f"%{token}")
+        )
+    )
+    await _remove([_Indexed(int(r[0]), r[1], r[2], r[3]) for r in rows.all()], session)
+
+
+async def _remove(found: list[_Indexed], session: AsyncSession) -> None:
+    if not found:
+        return
+    if _is_sqlite(session):
+        await _fts_remove_many(session, found)
+    await session.execute(
+        delete(SearchDocument).where(SearchDocument.rowid.in_([old.rowid for old in found]))
+    )
+
+
+async def _find(session: AsyncSession, source: str, ref_id: str) -> _Indexed | None:
+    row = (
+        await session.execute(
+            select(*_INDEXED).where(
+                SearchDocument.source == source, SearchDocument.ref_id == ref_id
+            )
+        )
+    ).first()
+    return _Indexed(int(row[0]), row[1], row[2], row[3]) if row else None
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    rowid: int
+    words: str
+    scope: str
+    digits: str
+
+
+async def _fts_add(session: AsyncSession, rowid: int, words_: str, scope: str, digits: str) -> None:
+    if _is_sqlite(session):
+        await session.execute(
+            text("INSERT INTO search_fts(rowid, words, scope) VALUES (:r, :w, :s)"),
+            {"r": rowid, "w": words_, "s": scope},
+        )
+        if digits:
+            await session.execute(
+                text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"),
+                {"r": rowid, "d": digits},
+            )
+    else:
+        # Words carry weight A and scope tokens weight B, so that a query fragment can never
+        # match a scope token; digits use the trigram index on the plain column.
+        await session.execute(
+            text(
+                "UPDATE search_documents SET tsv = "
+                "setweight(to_tsvector('simple', :w), 'A') || "
+                "setweight(to_tsvector('simple', :s), 'B') WHERE rowid = :r"
+            ),
+            {"w": words_, "s": scope, "r": rowid},
+        )
+
+
+async def _fts_remove(session: AsyncSession, old: _Indexed) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO search_fts(search_fts, rowid, words, scope) VALUES ('delete', :r, :w, :s)"
+        ),
+        {"r": old.rowid, "w": old.words, "s": old.scope},
+    )
+    if old.digits:
+        await session.execute(
+            text(
+                "INSERT INTO search_digits(search_digits, rowid, digits) VALUES ('delete', :r, :d)"
+            ),
+            {"r": old.rowid, "d": old.digits},
+        )

@@ -1,0 +1,128 @@
+"""One search over contacts, phonebooks, the journal and the chat archive (SRCH-1…5).
+
+Each source is asked separately (its own top results, so thousands of chat hits cannot push
+a colleague off the list), through the full-text index with the caller's visibility inside
+the query: scope tokens ``all`` and ``u<caller>`` (and, once chat exists, ``c<conversation>``
+for every conversation the caller is in). Word queries match word starts in order of
+recency; the few candidates are then ranked by how well their title matches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teamline.config import Settings
+from teamline.core.db import Database
+from teamline.core.errors import InvalidInput
+from teamline.core.ids import utcnow
+from teamline.search import store
+from teamline.search.index import scope_tokens
+from teamline.search.schemas import SOURCES, SearchResult, Source
+from teamline.search.text import fold, fragments, is_number_query, query_digits
+
+CANDIDATES = 50  # per source, before ranking
+DIGIT_CANDIDATES = 500  # over all sources
+RECENT_KEPT = 10
+ACTIONS: dict[str, str] = {
+    "contact": "call",
+    "private-phonebook": "call",
+    "company-phonebook": "call",
+    "journal": "call",
+    "chat": "open",
+}
+
+
+# The conversations a user is in: the chat domain provides it (``c<id>`` scope tokens).
+ConversationsOf = Callable[[AsyncSession, str], Awaitable[list[str]]]
+
+
+async def _no_conversations(_session: AsyncSession, _user_id: str) -> list[str]:
+    return []
+
+
+class SearchService:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        conversations_of: ConversationsOf = _no_conversations,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.conversations_of = conversations_of
+
+    async def search(self, user_id: str, query: str, limit: int) -> list[SearchResult]:
+        """Results grouped by source (contacts first), at most ``limit`` per source."""
+        query = query.strip()
+        if len(query) > 200:
+            raise InvalidInput(
+                "The search text is too long (200 characters at most).", details={"q": "too long"}
+            )
+        results: list[SearchResult] = []
+        async with self.db.read() as session:
+            conversations = await self.conversations_of(session, user_id)
+            scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
+            allowed = {source: scope_tokens(source, scope) for source in SOURCES}
+            if is_number_query(query):
+                rows = await store.match_digits(session, query_digits(query), DIGIT_CANDIDATES)
+                for source in SOURCES:
+                    visible = [
+                        row
+                        for row in rows
+                        if row[1] == source and set(str(row[3]).split()) & set(allowed[source])
+                    ]
+                    results.extend(_result(row) for row in visible[:limit])
+                return results
+            words = fragments(query)
+            if not words:
+                return []
+            for source in SOURCES:
+                rows = await store.match_words(session, words, allowed[source], CANDIDATES)
+                ranked = sorted(rows, key=lambda row: _rank(str(row[4]), words))
+                results.extend(_result(row) for row in ranked[:limit])
+        return results
+
+    async def recent(self, user_id: str) -> list[str]:
+        async with self.db.read() as session:
+            return await store.recent(session, user_id, RECENT_KEPT)
+
+    async def remember(self, user_id: str, query: str) -> None:
+        """Keep a search the user acted on (SRCH-5); the newest ten are kept."""
+        async with self.db.write() as session:
+            await store.remember(session, user_id, query.strip(), utcnow(), RECENT_KEPT)
+
+    async def forget(self, user_id: str) -> None:
+        async with self.db.write() as session:
+            await store.forget(session, user_id)
+
+
+def _rank(title: str, words: Sequence[str]) -> tuple[int, int, str]:
+    """Titles starting with the first fragment first, then titles holding every fragment at
+    a word start, then the rest; alphabetical within each."""
+    folded = fold(title)
+    title_words = folded.replace("-", " ").replace("'", " ").split()
+    starts = int(not folded.startswith(words[0]))
+    all_in_title = int(not all(any(w.startswith(f) for w in title_words) for f in words))
+    return starts, all_in_title, folded
+
+
+def _result(row: Any) -> SearchResult:
+    _, source, ref_id, _, title, subtitle, extra = row
+    if isinstance(extra, str | bytes):  # raw SQL hands JSON back as text on SQLite
+        extra = json.loads(extra)
+    extra = extra if isinstance(extra, dict) else {}
+    source_name: Source = source
+    return SearchResult(
+        source=source_name,
+        id=ref_id,
+        title=title,
+        subtitle=subtitle,
+        action=ACTIONS[source],
+        number=extra.get("number"),
+        conversation_id=extra.get("conversation_id"),
+        message_id=extra.get("message_id"),
+    )

@@ -1,0 +1,94 @@
+"""All SQL of search queries and recent searches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teamline.search.models import RecentSearch
+
+COLUMNS = "d.rowid, d.source, d.ref_id, d.scope, d.title, d.subtitle, d.extra"
+
+
+def _fts_string(fragments: Sequence[str]) -> str:
+    return " AND ".join(f'"{fragment}"*' for fragment in fragments)
+
+
+async def match_words(
+    session: AsyncSession,
+    fragments: Sequence[str],
+    scope_tokens: Sequence[str],
+    limit: int,
+) -> Sequence[Any]:
+    """Documents of one source whose words start with every fragment, visible to the scope
+    tokens; newest first. The visibility test runs inside the full-text index."""
+    if session.get_bind().dialect.name == "sqlite":
+        scope = " OR ".join(f'"{token}"' for token in scope_tokens)
+        match = f"words: ({_fts_string(fragments)}) AND scope: ({scope})"
+        query = text(
+            f"SELECT {COLUMNS} FROM search_fts "
+            "JOIN search_documents d ON d.rowid = search_fts.rowid "
+            "WHERE search_fts MATCH :m ORDER BY search_fts.rowid DESC LIMIT :n"
+        )
+        return (await session.execute(query, {"m": match, "n": limit})).all()
+    words = " & ".join(f"'{fragment}':*A" for fragment in fragments)
+    scope = " | ".join(f"'{token}':B" for token in scope_tokens)
+    tsquery = f"{words} & ({scope})"
+    query = text(
+        f"SELECT {COLUMNS} FROM search_documents d "
+        "WHERE d.tsv @@ to_tsquery('simple', :q) ORDER BY d.rowid DESC LIMIT :n"
+    )
+    return (await session.execute(query, {"q": tsquery, "n": limit})).all()
+
+
+async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequence[Any]:
+    """Documents with a number containing ``digits``, newest first, of every source
+    (visibility is checked by the caller)."""
+    if session.get_bind().dialect.name == "sqlite":
+        query = text(
+            f"SELECT {COLUMNS} FROM search_digits JOIN search_documents d "
+            "ON d.rowid = search_digits.rowid WHERE search_digits MATCH :m "
+            "ORDER BY search_digits.rowid DESC LIMIT :n"
+        )
+        return (await session.execute(query, {"m": f'"{digits}"', "n": limit})).all()
+    query = text(
+        f"SELECT {COLUMNS} FROM search_documents d WHERE d.digits LIKE :m "
+        "ORDER BY d.rowid DESC LIMIT :n"
+    )
+    return (await session.execute(query, {"m": f"%{digits}%", "n": limit})).all()
+
+
+async def recent(session: AsyncSession, user_id: str, limit: int) -> list[str]:
+    rows = await session.scalars(
+        select(RecentSearch.query)
+        .where(RecentSearch.user_id == user_id)
+        .order_by(RecentSearch.at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def remember(
+    session: AsyncSession, user_id: str, query: str, at: datetime, keep: int
+) -> None:
+    await session.merge(RecentSearch(user_id=user_id, query=query, at=at))
+    await session.flush()
+    kept = (
+        select(RecentSearch.query)
+        .where(RecentSearch.user_id == user_id)
+        .order_by(RecentSearch.at.desc())
+        .limit(keep)
+    )
+    await session.execute(
+        delete(RecentSearch).where(
+            RecentSearch.user_id == user_id, RecentSearch.query.not_in(kept.scalar_subquery())
+        )
+    )
+
+
+async def forget(session: AsyncSession, user_id: str) -> None:
+    await session.execute(delete(RecentSearch).where(RecentSearch.user_id == user_id))
