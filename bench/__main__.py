@@ -1,4 +1,8 @@
-"""Run every benchmark and print its figures: ``python -m bench [--postgres [URL]]``."""
+"""Run every benchmark and print its figures: ``python -m bench [--postgres [URL]]``.
+
+Presence fan-out, vCard import and search, one after the other (about 15 minutes in all;
+each can also run alone: ``python -m bench.search --help``, ``python -m bench.vcard_import``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import asyncio
 import sys
 
-from bench import presence_fanout
+from bench import presence_fanout, search, vcard_import
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -38,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
     backends = ["sqlite"] + (["postgres"] if args.postgres else [])
-    return asyncio.run(
+    status = asyncio.run(
         presence_fanout.main(
             backends=backends,
             pg_server=args.postgres or presence_fanout.DEFAULT_PG_SERVER,
@@ -47,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
             rate=args.rate,
         )
     )
+    postgres = ["--postgres", args.postgres] if args.postgres else []
+    for module in (vcard_import, search):
+        print()
+        status |= asyncio.run(module.main(postgres))
+    return status
 
 
 if __name__ == "__main__":

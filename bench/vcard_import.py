@@ -1,0 +1,101 @@
+"""vCard import rate (BOOK-1): ``python -m bench.vcard_import [--cards N] [--postgres]``.
+
+Generates N vCard 3.0 cards (names with umlauts, two or three typed numbers, e-mail, folded
+notes), then imports them into the company book through ``PhonebookService.import_file``
+(what ``POST /api/v1/phonebooks/company/import`` runs, parsing included) three times: into
+an empty book, the same file again (nothing changed), and a file where every card changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+
+from teamline.accounts.service import Principal
+from teamline.config import Settings
+from teamline.container import Container
+from teamline.core.migrate import upgrade
+
+FIRST = ["Jürgen", "Özlem", "Sören", "Anna", "Björn", "Lea", "Max", "Zoë", "François", "Ömer"]
+LAST = ["Müller", "Schäfer", "Groß", "Köhler", "Jäger", "Weiß", "Bäcker", "Schröder", "Koch"]
+
+
+def cards(count: int, variant: int) -> bytes:
+    rng = random.Random(11)
+    lines: list[str] = []
+    for i in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        note = f"Kunde seit {2000 + i % 25}, Variante {variant}. " * 3
+        lines += [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"UID:bench-{i}",
+            f"N:{last};{first};;;",
+            f"FN:{first} {last} {i}",
+            f"ORG:{last} GmbH",
+            f"TEL;TYPE=WORK,VOICE:+49 30 {1000000 + i}",
+            f"TEL;TYPE=CELL:+49 170 {2000000 + i}",
+            f"EMAIL;TYPE=INTERNET:{first.lower()}.{i}@example.com",
+            "NOTE:" + note[:60] + "\r\n " + note[60:],
+            "END:VCARD",
+        ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+async def run(settings: Settings, count: int) -> None:
+    container = Container.build(settings)
+    await upgrade(container.db.engine)
+    admin = Principal(user_id="bench", device_id="bench", role="admin")
+    for label, body in (
+        ("empty book", cards(count, 1)),
+        ("same file again", cards(count, 1)),
+        ("every card changed", cards(count, 2)),
+    ):
+        started = time.perf_counter()
+        result = await container.phonebook.import_file(admin, "company", body, "text/vcard")
+        seconds = time.perf_counter() - started
+        print(
+            f"  {label:<20} {count / seconds:8,.0f} cards/s  ({seconds:.1f} s; "
+            f"imported {result.imported}, updated {result.updated}, "
+            f"errors {len(result.errors)})"
+        )
+    await container.db.close()
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.vcard_import", description=__doc__)
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres", nargs="?", const="postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args(argv)
+    print(f"vCard import: {args.cards:,} cards")
+    with tempfile.TemporaryDirectory(prefix="teamline-bench-vcard-") as tmp:
+        print("sqlite")
+        await run(Settings(data_dir=Path(tmp)), args.cards)
+    if args.postgres:
+        database = f"teamline_bench_vcard_{int(time.time())}"
+        admin = await asyncpg.connect(args.postgres)
+        await admin.execute(f'CREATE DATABASE "{database}"')
+        try:
+            print("postgres")
+            base = args.postgres.rsplit("/", 1)[0]
+            with tempfile.TemporaryDirectory(prefix="teamline-bench-vcard-") as tmp:
+                await run(
+                    Settings(data_dir=Path(tmp), database_url=f"{base}/{database}"), args.cards
+                )
+        finally:
+            await admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+            await admin.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main(sys.argv[1:])))
