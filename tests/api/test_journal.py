@@ -97,6 +97,7 @@ async def test_internal_call_gives_each_side_its_own_entry(server: Server) -> No
     assert mine["party"] == {
         "name": "Erika Musterfrau",
         "number": "2002",
+        "display": "2002",
         "user_id": uid(erika),
         "source": "user",
     }
@@ -123,7 +124,13 @@ async def test_external_inbound_call_results(server: Server, result: str) -> Non
     [entry] = listing["entries"]
     assert (entry["direction"], entry["result"], entry["internal"]) == ("inbound", result, False)
     # The number is kept in E.164 whatever form the network delivered.
-    assert entry["party"] == {"name": None, "number": CUSTOMER, "user_id": None, "source": None}
+    assert entry["party"] == {
+        "name": None,
+        "number": CUSTOMER,
+        "display": "0170 1234567",
+        "user_id": None,
+        "source": None,
+    }
     assert entry["talk_seconds"] == (30 if result == "answered" else 0)
     assert entry["ring_seconds"] == 12
     assert entry["seen"] is (result != "missed")
@@ -158,7 +165,13 @@ async def test_anonymous_caller_and_vanished_users(server: Server) -> None:
     )
     assert len(written) == 1  # a user that no longer exists gets no entry
     [entry] = await entries(max_)
-    assert entry["party"] == {"name": None, "number": None, "user_id": None, "source": None}
+    assert entry["party"] == {
+        "name": None,
+        "number": None,
+        "display": None,
+        "user_id": None,
+        "source": None,
+    }
 
 
 # -- TEAM-6: team calls ---------------------------------------------------------------
@@ -229,6 +242,7 @@ async def test_colleague_calling_a_team_is_internal_and_shows_the_team(server: S
     assert outbound["party"] == {
         "name": "Support",
         "number": "100",
+        "display": "100",
         "user_id": None,
         "source": None,
     }
@@ -275,6 +289,7 @@ async def test_phonebook_name_at_call_time_is_kept_and_private_to_its_owner(
     assert mine["party"] == {
         "name": "Hans Kunde",
         "number": CUSTOMER,
+        "display": "0170 1234567",
         "user_id": None,
         "source": "private-phonebook",
     }

@@ -10,7 +10,7 @@ import pytest
 from teamline.app import create_app
 from teamline.config import load_settings
 from teamline.core.errors import InvalidInput
-from teamline.core.phone import to_e164
+from teamline.core.phone import display_form, to_e164
 from teamline.presence.schemas import effective
 from teamline.settings.avatar import initials, initials_svg
 
@@ -115,3 +115,16 @@ def test_tokens_in_websocket_paths_are_redacted_from_server_logs() -> None:
     assert collect.lines == [
         '127.0.0.1:5 - "WebSocket /api/v1/events?token=[redacted]&since=4" 403'
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+491701234567", "0170 1234567"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("101", "101"),
+        (None, None),
+    ],
+)
+def test_numbers_are_shown_as_people_write_them(stored: str | None, shown: str | None) -> None:
+    assert display_form(stored, region="DE") == shown

@@ -31,3 +31,24 @@ def to_e164(raw: str | None, *, region: str, field: str = "mobile_number") -> st
             details={field: "not a valid phone number"},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_form(number: str | None, *, region: str) -> str | None:
+    """How a stored number is shown: national form for numbers of ``region``
+    ("0170 1234567"), international for others ("+44 20 7946 0958"); anything that does not
+    parse (an extension) as it is."""
+    if not number:
+        return number
+    try:
+        parsed = phonenumbers.parse(number, region.upper())
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    same_region = phonenumbers.region_code_for_number(parsed) == region.upper()
+    form = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if same_region
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, form)

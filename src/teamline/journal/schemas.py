@@ -105,6 +105,7 @@ class PartyOut(BaseModel):
 
     name: str | None
     number: str | None
+    display: str | None = None  # the number as people write it ("0170 1234567")
     user_id: str | None
     source: Source | None
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teamline.accounts import store as accounts_store
 from teamline.config import Settings
 from teamline.core.errors import InvalidInput
-from teamline.core.phone import to_e164
+from teamline.core.phone import display_form, to_e164
 from teamline.events.service import Events, Transaction
 from teamline.journal import store
 from teamline.journal.errors import NoSuchEntry, UnknownPageCursor
@@ -59,6 +59,10 @@ class JournalService:
         self.db = events.db
         self.settings = settings
 
+    @property
+    def region(self) -> str:
+        return self.settings.default_region
+
     # -- writing ----------------------------------------------------------------------
     async def record_call(self, call: CallRecord) -> list[JournalOut]:
         """Write one entry per involved user of a finished call (JRNL-1, TEAM-6).
@@ -75,7 +79,7 @@ class JournalService:
                 written.append(self._entry(call, user_id, result, party))
             await store.add(tx.session, written)
             await put_many(tx.session, [search_document(entry) for entry in written])
-            outs = [entry_out(entry) for entry in written]
+            outs = [entry_out(entry, self.region) for entry in written]
             for entry, out in zip(written, outs, strict=True):
                 tx.emit([entry.user_id], "journal.created", {"entry": out.model_dump(mode="json")})
                 if not entry.seen:
@@ -166,7 +170,9 @@ class JournalService:
                 limit=limit,
             )
             unseen = await store.count_unseen(session, user_id)
-        return JournalListOut(entries=[entry_out(row) for row in rows], missed_unseen=unseen)
+        return JournalListOut(
+            entries=[entry_out(row, self.region) for row in rows], missed_unseen=unseen
+        )
 
     async def get_entry(self, user_id: str, entry_id: str) -> JournalDetailOut:
         """One entry with its route, the last 10 other calls with the same party, and the
@@ -176,9 +182,9 @@ class JournalService:
             hide_system = await self._hides_system_calls(session, user_id)
             recent = await store.with_party(session, entry, hide_system=hide_system, limit=10)
         return JournalDetailOut(
-            **entry_out(entry).model_dump(),
+            **entry_out(entry, self.region).model_dump(),
             route=[RouteStepOut.model_validate(step) for step in entry.route],
-            recent_with_party=[entry_out(row) for row in recent],
+            recent_with_party=[entry_out(row, self.region) for row in recent],
             copy_text=copy_text(entry.party_name, entry.party_number, self.settings.default_region),
         )
 
@@ -233,7 +239,7 @@ def is_id(text: str) -> bool:
     return 0 < len(text) <= 32 and text.isascii() and text.isalnum()
 
 
-def entry_out(entry: JournalEntry) -> JournalOut:
+def entry_out(entry: JournalEntry, region: str) -> JournalOut:
     return JournalOut.model_validate(
         {
             "id": entry.id,
@@ -244,6 +250,7 @@ def entry_out(entry: JournalEntry) -> JournalOut:
                 {
                     "name": entry.party_name,
                     "number": entry.party_number,
+                    "display": display_form(entry.party_number, region=region),
                     "user_id": entry.party_user_id,
                     "source": entry.party_source,
                 }

@@ -6,7 +6,7 @@
 
 /**
  * @typedef {'answered' | 'missed' | 'completed-elsewhere' | 'voicemail' | 'busy' | 'rejected'} CallResult
- * @typedef {{name?: string | null, number?: string | null, user_id?: string | null, source?: string | null}} Party
+ * @typedef {{name?: string | null, number?: string | null, display?: string | null, user_id?: string | null, source?: string | null}} Party
  * @typedef {{id: string, call_id?: string, direction: 'inbound' | 'outbound', result: CallResult,
  *   party: Party, internal: boolean, system?: boolean, team_name?: string | null,
  *   device?: string | null, started_at: string, ring_seconds?: number, talk_seconds?: number,
@@ -143,7 +143,7 @@ export function mergeEntries(list, more) {
  */
 export function partyLabel(party) {
   const name = party?.name?.trim() ?? '';
-  const number = party?.number?.trim() ?? '';
+  const number = (party?.display ?? party?.number)?.trim() ?? '';
   return { title: name || number, number: name ? number : '', known: Boolean(name || number) };
 }
 
@@ -154,5 +154,5 @@ export function partyLabel(party) {
  */
 export function copyText(entry) {
   if (entry.copy_text) return entry.copy_text;
-  return [entry.party?.name, entry.party?.number].filter(Boolean).join(', ');
+  return [entry.party?.name, entry.party?.display ?? entry.party?.number].filter(Boolean).join(', ');
 }

@@ -130,7 +130,7 @@ export function openJournalDetail(controller, entry) {
     title: party.title || t('journal.unknown'),
     testid: 'journal-detail',
     content: [
-      h('div', { class: 'journal-detail-head' }, callIcon(entry), h('div', { class: 'journal-detail-party' }, party.number ? h('span', { class: 'number-value', 'data-testid': 'journal-detail-number' }, party.number) : null)),
+      h('div', { class: 'journal-detail-head' }, callIcon(entry), h('div', { class: 'journal-detail-party' }, party.number ? h('span', { class: 'number-value', 'data-testid': 'journal-detail-number' }, party.display ?? party.number) : null)),
       body,
       h('div', { class: 'button-row' }, callBack, copy, remove),
     ],
