@@ -9,6 +9,7 @@ from teamline.client import Client
 from teamline.search.index import Document, put, put_many
 from teamline.search.models import SearchDocument
 from teamline.search.reindex import reindex
+from teamline.search.service import SearchService
 from tests.harness import Server, expect_error
 
 
@@ -259,3 +260,49 @@ async def test_reindex_rebuilds_the_same_results(server: Server, company: Client
     assert await reindex(server.container.db) >= 6
     assert await search(company, "muster") == before
     assert titles(await search(company, "0170 123")) == ["Max-Andreas Mustermann"]
+
+
+@pytest.mark.feature("SRCH-1")
+async def test_chat_hits_only_from_my_conversations_and_open_at_the_message(
+    server: Server, company: Client
+) -> None:
+    assert company.account is not None
+    async with server.container.db.write() as session:
+        await put_many(
+            session,
+            [
+                Document(
+                    source="chat",
+                    ref_id="m1",
+                    scope=["cmine"],
+                    title="Erika Musterfrau",
+                    subtitle="Angebot für Müller",
+                    text=["Das Angebot für Müller ist raus"],
+                    extra={"conversation_id": "mine", "message_id": "m1"},
+                ),
+                Document(
+                    source="chat",
+                    ref_id="m2",
+                    scope=["cother"],
+                    title="Jonas",
+                    subtitle="Geheimes Angebot",
+                    text=["Geheimes Angebot"],
+                    extra={"conversation_id": "other", "message_id": "m2"},
+                ),
+            ],
+        )
+
+    async def member_of(_session: object, user_id: str) -> list[str]:
+        return ["mine"] if user_id == company.account["id"] else []  # type: ignore[index]
+
+    service = SearchService(server.container.db, server.container.settings, member_of)
+    hits = [
+        r for r in await service.search(company.account["id"], "angebot", 10) if r.source == "chat"
+    ]
+    assert [(h.conversation_id, h.message_id, h.action) for h in hits] == [("mine", "m1", "open")]
+    assert [r.title for r in await service.search(company.account["id"], "mull", 10)] == [
+        "Jonas Müller",
+        "Erika Musterfrau",
+    ]
+    # The contacts' index does not carry chat words.
+    assert titles(await search(company, "angebot"), "chat") == []

@@ -17,7 +17,7 @@ ADVISORY_LOCK = 0x7EA41E
 
 # Structures the migrations create by hand, per database, that the models do not describe:
 # the FTS5 tables (and their shadow tables) on SQLite, the tsvector column on PostgreSQL.
-UNMODELLED_TABLES = ("search_fts", "search_digits")
+UNMODELLED_TABLES = ("search_fts", "search_chat_fts", "search_digits")
 UNMODELLED_COLUMNS = {("search_documents", "tsv")}
 UNMODELLED_INDEXES = {"ix_search_documents_tsv", "ix_search_documents_digits"}
 

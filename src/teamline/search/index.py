@@ -13,7 +13,9 @@ Sources: ``contact`` (users; teams and groups later), ``company-phonebook``,
 
 On SQLite the FTS5 tables are external-content tables over ``search_documents``: their rows
 are written here, and removing one needs the values it was indexed with, which the document
-row still holds at that moment.
+row still holds at that moment. Chat messages have a words table of their own
+(``search_chat_fts``): the other sources' prefix lookups then never wade through a million
+messages.
 """
 
 from __future__ import annotations
@@ -43,7 +45,24 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. conversation_id, message_id
 
 
-_INDEXED = (SearchDocument.rowid, SearchDocument.words, SearchDocument.scope, SearchDocument.digits)
+_INDEXED = (
+    SearchDocument.rowid,
+    SearchDocument.source,
+    SearchDocument.words,
+    SearchDocument.scope,
+    SearchDocument.digits,
+)
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """What a document was indexed with (needed to take it out of an FTS5 table)."""
+
+    rowid: int
+    source: str
+    words: str
+    scope: str
+    digits: str
 
 
 def scope_tokens(source: str, scope: Iterable[str]) -> list[str]:
@@ -55,6 +74,11 @@ def scope_tokens(source: str, scope: Iterable[str]) -> list[str]:
     """
     key = source.replace("-", "")
     return [key + token for token in scope]
+
+
+def words_table(source: str) -> str:
+    """The SQLite FTS5 table holding a source's words."""
+    return "search_chat_fts" if source == "chat" else "search_fts"
 
 
 def _is_sqlite(session: AsyncSession) -> bool:
@@ -82,47 +106,28 @@ def _row(document: Document, now: datetime) -> dict[str, Any]:
 
 async def put(session: AsyncSession, document: Document) -> None:
     """Add or replace the document (source, ref_id)."""
-    values = _row(document, utcnow())
-    del values["source"], values["ref_id"]
-    matched, scope, digits = values["words"], values["scope"], values["digits"]
-    old = await _find(session, document.source, document.ref_id)
-    if old is None:
-        result = await session.execute(
-            insert(SearchDocument)
-            .values(source=document.source, ref_id=document.ref_id, **values)
-            .returning(SearchDocument.rowid)
-        )
-        rowid = int(result.scalar_one())
-    else:
-        rowid = old.rowid
-        if _is_sqlite(session):
-            await _fts_remove(session, old)
-        await session.execute(
-            update(SearchDocument).where(SearchDocument.rowid == rowid).values(**values)
-        )
-    await _fts_add(session, rowid, matched, scope, digits)
+    await put_many(session, [document])
 
 
 async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None:
-    """``put`` for a batch (imports, reindexing): a few statements for the whole batch."""
+    """Add or replace a batch of documents with a few statements for the whole batch."""
     if not documents:
         return
     now = utcnow()
     rows = {(d.source, d.ref_id): _row(d, now) for d in documents}
     found = await session.execute(
-        select(SearchDocument.source, SearchDocument.ref_id, *_INDEXED).where(
+        select(SearchDocument.ref_id, *_INDEXED).where(
             tuple_(SearchDocument.source, SearchDocument.ref_id).in_(list(rows))
         )
     )
     indexed: list[tuple[int, dict[str, Any]]] = []
     old: list[_Indexed] = []
-    for source, ref_id, rowid, words_, scope, digits in found.all():
-        previous = _Indexed(int(rowid), words_, scope, digits)
-        old.append(previous)
-        indexed.append((previous.rowid, rows.pop((source, ref_id))))
+    for ref_id, rowid, source, words_, scope, digits in found.all():
+        old.append(_Indexed(int(rowid), source, words_, scope, digits))
+        indexed.append((int(rowid), rows.pop((source, ref_id))))
     if old:
         if _is_sqlite(session):
-            await _fts_remove_many(session, old)
+            await _fts_remove(session, old)
         table = cast(Table, SearchDocument.__table__)
         changed = ("scope", "title", "subtitle", "words", "digits", "extra", "updated_at")
         await session.execute(
@@ -141,58 +146,16 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
             fresh,
         )
         indexed.extend(zip((int(r) for r in result.scalars().all()), fresh, strict=True))
-    await _fts_add_many(session, indexed)
-
-
-async def _fts_add_many(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
-    if _is_sqlite(session):
-        await session.execute(
-            text("INSERT INTO search_fts(rowid, words, scope) VALUES (:r, :w, :s)"),
-            [{"r": r, "w": row["words"], "s": row["scope"]} for r, row in indexed],
-        )
-        numbered = [{"r": r, "d": row["digits"]} for r, row in indexed if row["digits"]]
-        if numbered:
-            await session.execute(
-                text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"), numbered
-            )
-        return
-    await session.execute(
-        text(
-            "UPDATE search_documents SET tsv = "
-            "setweight(to_tsvector('simple', words), 'A') || "
-            "setweight(to_tsvector('simple', scope), 'B') "
-            "WHERE rowid = ANY(:ids)"
-        ),
-        {"ids": [r for r, _ in indexed]},
-    )
-
-
-async def _fts_remove_many(session: AsyncSession, old: Sequence[_Indexed]) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO search_fts(search_fts, rowid, words, scope) VALUES ('delete', :r, :w, :s)"
-        ),
-        [{"r": o.rowid, "w": o.words, "s": o.scope} for o in old],
-    )
-    numbered = [{"r": o.rowid, "d": o.digits} for o in old if o.digits]
-    if numbered:
-        await session.execute(
-            text(
-                "INSERT INTO search_digits(search_digits, rowid, digits) VALUES ('delete', :r, :d)"
-            ),
-            numbered,
-        )
+    await _fts_add(session, indexed)
 
 
 async def drop(session: AsyncSession, source: str, ref_id: str) -> None:
     """Remove the document (source, ref_id) if it is indexed."""
-    old = await _find(session, source, ref_id)
-    if old is not None:
-        await _remove([old], session)
+    await drop_many(session, source, [ref_id])
 
 
 async def drop_many(session: AsyncSession, source: str, ref_ids: Sequence[str]) -> None:
-    """``drop`` for a batch."""
+    """Remove a batch of documents of one source (those not indexed are ignored)."""
     for start in range(0, len(ref_ids), 500):
         chunk = ref_ids[start : start + 500]
         rows = await session.execute(
@@ -200,7 +163,7 @@ async def drop_many(session: AsyncSession, source: str, ref_ids: Sequence[str]) 
                 SearchDocument.source == source, SearchDocument.ref_id.in_(chunk)
             )
         )
-        await _remove([_Indexed(int(r[0]), r[1], r[2], r[3]) for r in rows.all()], session)
+        await _remove(session, [_Indexed(int(r[0]), *r[1:]) for r in rows.all()])
 
 
 async def drop_scope(session: AsyncSession, token: str) -> None:
@@ -210,73 +173,70 @@ async def drop_scope(session: AsyncSession, token: str) -> None:
             SearchDocument.scope.not_like("% %"), SearchDocument.scope.like(f"%{token}")
         )
     )
-    await _remove([_Indexed(int(r[0]), r[1], r[2], r[3]) for r in rows.all()], session)
+    await _remove(session, [_Indexed(int(r[0]), *r[1:]) for r in rows.all()])
 
 
-async def _remove(found: list[_Indexed], session: AsyncSession) -> None:
+async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
     if not found:
         return
     if _is_sqlite(session):
-        await _fts_remove_many(session, found)
+        await _fts_remove(session, found)
     await session.execute(
         delete(SearchDocument).where(SearchDocument.rowid.in_([old.rowid for old in found]))
     )
 
 
-async def _find(session: AsyncSession, source: str, ref_id: str) -> _Indexed | None:
-    row = (
-        await session.execute(
-            select(*_INDEXED).where(
-                SearchDocument.source == source, SearchDocument.ref_id == ref_id
-            )
-        )
-    ).first()
-    return _Indexed(int(row[0]), row[1], row[2], row[3]) if row else None
-
-
-@dataclass(frozen=True)
-class _Indexed:
-    rowid: int
-    words: str
-    scope: str
-    digits: str
-
-
-async def _fts_add(session: AsyncSession, rowid: int, words_: str, scope: str, digits: str) -> None:
-    if _is_sqlite(session):
-        await session.execute(
-            text("INSERT INTO search_fts(rowid, words, scope) VALUES (:r, :w, :s)"),
-            {"r": rowid, "w": words_, "s": scope},
-        )
-        if digits:
-            await session.execute(
-                text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"),
-                {"r": rowid, "d": digits},
-            )
-    else:
+async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
+    if not _is_sqlite(session):
         # Words carry weight A and scope tokens weight B, so that a query fragment can never
         # match a scope token; digits use the trigram index on the plain column.
         await session.execute(
             text(
                 "UPDATE search_documents SET tsv = "
-                "setweight(to_tsvector('simple', :w), 'A') || "
-                "setweight(to_tsvector('simple', :s), 'B') WHERE rowid = :r"
+                "setweight(to_tsvector('simple', words), 'A') || "
+                "setweight(to_tsvector('simple', scope), 'B') "
+                "WHERE rowid = ANY(:ids)"
             ),
-            {"w": words_, "s": scope, "r": rowid},
+            {"ids": [r for r, _ in indexed]},
+        )
+        return
+    for table in ("search_fts", "search_chat_fts"):
+        mine = [
+            {"r": r, "w": row["words"], "s": row["scope"]}
+            for r, row in indexed
+            if words_table(row["source"]) == table
+        ]
+        if mine:
+            await session.execute(
+                text(f"INSERT INTO {table}(rowid, words, scope) VALUES (:r, :w, :s)"), mine
+            )
+    numbered = [{"r": r, "d": row["digits"]} for r, row in indexed if row["digits"]]
+    if numbered:
+        await session.execute(
+            text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"), numbered
         )
 
 
-async def _fts_remove(session: AsyncSession, old: _Indexed) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO search_fts(search_fts, rowid, words, scope) VALUES ('delete', :r, :w, :s)"
-        ),
-        {"r": old.rowid, "w": old.words, "s": old.scope},
-    )
-    if old.digits:
+async def _fts_remove(session: AsyncSession, old: Sequence[_Indexed]) -> None:
+    for table in ("search_fts", "search_chat_fts"):
+        mine = [
+            {"r": o.rowid, "w": o.words, "s": o.scope}
+            for o in old
+            if words_table(o.source) == table
+        ]
+        if mine:
+            await session.execute(
+                text(
+                    f"INSERT INTO {table}({table}, rowid, words, scope) "
+                    "VALUES ('delete', :r, :w, :s)"
+                ),
+                mine,
+            )
+    numbered = [{"r": o.rowid, "d": o.digits} for o in old if o.digits]
+    if numbered:
         await session.execute(
             text(
                 "INSERT INTO search_digits(search_digits, rowid, digits) VALUES ('delete', :r, :d)"
             ),
-            {"r": old.rowid, "d": old.digits},
+            numbered,
         )

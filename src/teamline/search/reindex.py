@@ -41,10 +41,8 @@ async def reindex(db: Database) -> int:
     async with db.write() as session:
         await session.execute(delete(SearchDocument))
         if db.is_sqlite:
-            await session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
-            await session.execute(
-                text("INSERT INTO search_digits(search_digits) VALUES ('delete-all')")
-            )
+            for table in ("search_fts", "search_chat_fts", "search_digits"):
+                await session.execute(text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
         for model, where, build in sources:
             async for rows in _batches(session, model, where):
                 await put_many(session, [build(row) for row in rows])

@@ -20,7 +20,7 @@ from teamline.core.db import Database
 from teamline.core.errors import InvalidInput
 from teamline.core.ids import utcnow
 from teamline.search import store
-from teamline.search.index import scope_tokens
+from teamline.search.index import scope_tokens, words_table
 from teamline.search.schemas import SOURCES, SearchResult, Source
 from teamline.search.text import fold, fragments, is_number_query, query_digits
 
@@ -81,7 +81,9 @@ class SearchService:
             if not words:
                 return []
             for source in SOURCES:
-                rows = await store.match_words(session, words, allowed[source], CANDIDATES)
+                rows = await store.match_words(
+                    session, words, allowed[source], CANDIDATES, words_table(source)
+                )
                 ranked = sorted(rows, key=lambda row: _rank(str(row[4]), words))
                 results.extend(_result(row) for row in ranked[:limit])
         return results

@@ -23,6 +23,7 @@ async def match_words(
     fragments: Sequence[str],
     scope_tokens: Sequence[str],
     limit: int,
+    table: str = "search_fts",
 ) -> Sequence[Any]:
     """Documents of one source whose words start with every fragment, visible to the scope
     tokens; newest first. The visibility test runs inside the full-text index."""
@@ -30,9 +31,8 @@ async def match_words(
         scope = " OR ".join(f'"{token}"' for token in scope_tokens)
         match = f"words: ({_fts_string(fragments)}) AND scope: ({scope})"
         query = text(
-            f"SELECT {COLUMNS} FROM search_fts "
-            "JOIN search_documents d ON d.rowid = search_fts.rowid "
-            "WHERE search_fts MATCH :m ORDER BY search_fts.rowid DESC LIMIT :n"
+            f"SELECT {COLUMNS} FROM {table} f JOIN search_documents d ON d.rowid = f.rowid "
+            f"WHERE {table} MATCH :m ORDER BY f.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": match, "n": limit})).all()
     words = " & ".join(f"'{fragment}':*A" for fragment in fragments)

@@ -56,6 +56,12 @@ def upgrade() -> None:
             "content='search_documents', content_rowid='rowid', prefix='1 2 3', "
             "tokenize='unicode61 remove_diacritics 2')"
         )
+        # Chat messages apart, so the small sources' prefix lookups stay small.
+        op.execute(
+            "CREATE VIRTUAL TABLE search_chat_fts USING fts5(words, scope, "
+            "content='search_documents', content_rowid='rowid', prefix='1 2 3', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
         op.execute(
             "CREATE VIRTUAL TABLE search_digits USING fts5(digits, "
             "content='search_documents', content_rowid='rowid', tokenize='trigram')"
@@ -73,6 +79,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE search_digits")
+        op.execute("DROP TABLE search_chat_fts")
         op.execute("DROP TABLE search_fts")
     op.drop_table("search_recent")
     op.drop_table("search_documents")
