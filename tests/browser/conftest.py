@@ -46,7 +46,7 @@ def _teamline_command() -> str:
     beside_python = Path(sys.executable).parent / "teamline"
     found = str(beside_python) if beside_python.exists() else shutil.which("teamline")
     if not found:
-        pytest.skip("the teamline command is not installed")
+        pytest.fail("the teamline command is not installed: run make test (or pip install -e .)")
     return found
 
 
@@ -90,7 +90,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: make test installs Debian's chromium")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
