@@ -1,6 +1,6 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeSocket, installBrowser } from './fakes.mjs';
+import { installBrowser, next, startedController } from './fakes.mjs';
 
 const me = { id: 'u1', login: 'lea', display_name: 'Lea', role: 'phonebook-manager', avatar_version: 1, presence: { effective: 'available' }, settings: { language: 'de' } };
 const session = { token: 'tok', user: me, device: { id: 'd1', name: 'Chrome', kind: 'web', current: true } };
@@ -21,16 +21,8 @@ beforeEach(async () => {
   ({ Controller } = await import('../../src/teamline/web/static/js/controller.js'));
 });
 
-async function started() {
-  const controller = new Controller();
-  await controller.signIn('lea', 'teamline');
-  const starting = controller.start();
-  FakeSocket.instances.at(-1).open();
-  await starting;
-  return { controller, socket: FakeSocket.instances.at(-1) };
-}
+const started = () => startedController(Controller, 'lea');
 
-const next = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
 
 test('the missed-calls count is read after the load, follows events and clears when seen', async () => {
   const { controller, socket } = await started();

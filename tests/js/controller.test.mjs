@@ -1,6 +1,6 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeSocket, installBrowser } from './fakes.mjs';
+import { FakeSocket, installBrowser, next, startedController } from './fakes.mjs';
 
 const presence = (effective, extra = {}) => ({ state: 'available', text: '', auto_away: false, online: true, phone: 'free', effective, ...extra });
 const me = { id: 'u1', login: 'max', display_name: 'Max', avatar_version: 1, presence: presence('available'), settings: { language: 'de', theme: 'dark', contact_sort: 'name', list_style: 'detailed', auto_away_seconds: 300, hide_system_calls: false } };
@@ -21,18 +21,8 @@ beforeEach(async () => {
   ({ Controller } = await import('../../src/teamline/web/static/js/controller.js'));
 });
 
-/** Signs in, connects the fake socket and loads the data. */
-async function started() {
-  const controller = new Controller();
-  await controller.signIn('max', 'teamline');
-  const starting = controller.start();
-  FakeSocket.instances.at(-1).open();
-  await starting;
-  return { controller, socket: FakeSocket.instances.at(-1) };
-}
+const started = () => startedController(Controller, 'max');
 
-/** @returns {Promise<any>} the detail of the next event of that type */
-const next = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
 
 test('sign-in stores the session and sends the device name', async () => {
   const controller = new Controller();

@@ -65,3 +65,20 @@ export function installBrowser(routes = {}) {
   };
   return requests;
 }
+
+/**
+ * A controller signed in as `login`, with the fake socket connected and the data loaded.
+ * @param {any} Controller the controller class (imported after installBrowser)
+ * @param {string} login
+ */
+export async function startedController(Controller, login) {
+  const controller = new Controller();
+  await controller.signIn(login, 'teamline');
+  const starting = controller.start();
+  FakeSocket.instances.at(-1).open();
+  await starting;
+  return { controller, socket: FakeSocket.instances.at(-1) };
+}
+
+/** @returns {Promise<any>} the detail of the next event of that type */
+export const next = (target, type) => new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
