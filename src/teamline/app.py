@@ -12,14 +12,18 @@ from fastapi.responses import JSONResponse
 
 from teamline import __version__
 from teamline.accounts import api as accounts_api
+from teamline.chat import api as chat_api
 from teamline.config import Settings, load_settings
+from teamline.contacts import api as contacts_api
 from teamline.container import Container
 from teamline.core.migrate import upgrade
 from teamline.events import api as events_api
+from teamline.groups import api as groups_api
 from teamline.journal import api as journal_api
 from teamline.pairing import api as pairing_api
 from teamline.phonebook import api as phonebook_api
 from teamline.presence import api as presence_api
+from teamline.push import api as push_api
 from teamline.search import api as search_api
 from teamline.search.reindex import is_empty_but_data_exists, reindex
 from teamline.settings import api as settings_api
@@ -95,6 +99,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         phonebook_api,
         journal_api,
         search_api,
+        push_api,
+        chat_api,
+        groups_api,
+        contacts_api,
     ):
         app.include_router(module.router)
     static_routes.install(app)

@@ -41,7 +41,11 @@ class Settings(BaseSettings):
     event_retention_seconds: int = Field(7 * 24 * 3600, ge=60)
     event_retention_per_user: int = Field(10_000, ge=100)
     node_heartbeat_seconds: float = Field(10.0, gt=0)
+    # Web Push: the VAPID ``sub`` push services may contact (mailto: or https: URL);
+    # empty: the public URL when it is https, else mailto:admin@<its host>.
+    push_subject: str = ""
     group_max_members: int = Field(2000, ge=2)
+    attachment_max_bytes: int = Field(100 * 1024 * 1024, ge=1024)
     # argon2id cost; the defaults are argon2-cffi's (RFC 9106 low-memory profile).
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=8)

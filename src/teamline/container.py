@@ -7,15 +7,21 @@ from dataclasses import dataclass
 
 from teamline.accounts.secrets import PasswordHashing
 from teamline.accounts.service import AccountsService
+from teamline.chat import store as chat_store
+from teamline.chat.attachments import AttachmentService
+from teamline.chat.service import ChatService
 from teamline.config import Settings
+from teamline.contacts.service import ContactsService
 from teamline.core.db import Database
 from teamline.events.bus import Bus, make_bus
 from teamline.events.hub import Hub
 from teamline.events.service import Events
+from teamline.groups.service import GroupService
 from teamline.journal.service import JournalService
 from teamline.pairing.service import PairingService
 from teamline.phonebook.service import PhonebookService
 from teamline.presence.service import PresenceService
+from teamline.push.service import PushService
 from teamline.search.service import SearchService
 from teamline.settings.service import SettingsService
 
@@ -35,6 +41,11 @@ class Container:
     phonebook: PhonebookService
     journal: JournalService
     search: SearchService
+    push: PushService
+    chat: ChatService
+    attachments: AttachmentService
+    groups: GroupService
+    contacts: ContactsService
 
     @classmethod
     def build(cls, settings: Settings) -> Container:
@@ -44,6 +55,10 @@ class Container:
         events = Events(db, bus, settings)
         presence = PresenceService(events, settings, node_id)
         accounts = AccountsService(events, settings, PasswordHashing(settings), presence)
+        push = PushService(db, settings)
+        chat = ChatService(events, settings, notifier=push)
+        push.unread_totals = chat_store.unread_totals  # the badge count in each push
+        attachments = AttachmentService(chat, settings)
         return cls(
             settings=settings,
             node_id=node_id,
@@ -57,11 +72,17 @@ class Container:
             user_settings=SettingsService(events, settings, accounts),
             phonebook=PhonebookService(events, settings),
             journal=JournalService(events, settings),
-            search=SearchService(db, settings),
+            search=SearchService(db, settings, chat.conversations_of),
+            push=push,
+            chat=chat,
+            attachments=attachments,
+            groups=GroupService(events, settings, chat, attachments),
+            contacts=ContactsService(db),
         )
 
     async def start(self) -> None:
         await self.bus.start(self.hub.deliver)
+        await self.push.start()
 
     async def housekeeping(self) -> None:
         """Drop what retention no longer needs: old events, old failed sign-ins."""
@@ -69,6 +90,7 @@ class Container:
         await self.accounts.prune_failures()
 
     async def stop(self) -> None:
+        await self.push.stop()
         await self.presence.node_stopped()
         await self.bus.close()
         await self.db.close()

@@ -280,3 +280,117 @@ class Client:
 
     async def remove_favorite(self, kind: str, target_id: str) -> None:
         await self.request("DELETE", f"/contacts/favorites/{kind}/{target_id}")
+
+    # -- contacts, chat, groups ---------------------------------------------------------
+    async def contacts(self, **params: Any) -> dict[str, Any]:
+        """The contact list; ``q``, ``filter`` and ``sort`` as in the API."""
+        query = {k: v for k, v in params.items() if v is not None}
+        return dict(await self._json("GET", "/contacts", params=query))
+
+    async def open_conversation(self, user_id: str) -> dict[str, Any]:
+        """The 1:1 conversation with a colleague (created when new)."""
+        return dict(await self._json("POST", "/conversations", json={"user_id": user_id}))
+
+    async def conversations(self) -> dict[str, Any]:
+        return dict(await self._json("GET", "/conversations"))
+
+    async def conversation(self, conversation_id: str) -> dict[str, Any]:
+        return dict(await self._json("GET", f"/conversations/{conversation_id}"))
+
+    async def messages(
+        self, conversation_id: str, *, before: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"before": before, "limit": limit}.items() if v is not None}
+        data = await self._json("GET", f"/conversations/{conversation_id}/messages", params=params)
+        return list(data["messages"])
+
+    async def send_message(
+        self,
+        conversation_id: str,
+        text: str = "",
+        *,
+        client_id: str | None = None,
+        attachment_ids: list[str] | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": text}
+        if client_id is not None:
+            body["client_id"] = client_id
+        if attachment_ids:
+            body["attachment_ids"] = attachment_ids
+        return dict(
+            await self._json("POST", f"/conversations/{conversation_id}/messages", json=body)
+        )
+
+    async def edit_message(
+        self, conversation_id: str, message_id: str, text: str
+    ) -> dict[str, Any]:
+        path = f"/conversations/{conversation_id}/messages/{message_id}"
+        return dict(await self._json("PATCH", path, json={"text": text}))
+
+    async def delete_message(self, conversation_id: str, message_id: str) -> None:
+        await self.request("DELETE", f"/conversations/{conversation_id}/messages/{message_id}")
+
+    async def react(
+        self, conversation_id: str, message_id: str, emoji: str, on: bool = True
+    ) -> None:
+        path = f"/conversations/{conversation_id}/messages/{message_id}/reactions/{emoji}"
+        await self.request("PUT" if on else "DELETE", path)
+
+    async def mark_read(self, conversation_id: str, up_to: str) -> None:
+        await self.request("POST", f"/conversations/{conversation_id}/read", json={"up_to": up_to})
+
+    async def mark_delivered(self, conversation_id: str, up_to: str) -> None:
+        path = f"/conversations/{conversation_id}/delivered"
+        await self.request("POST", path, json={"up_to": up_to})
+
+    async def mute(self, conversation_id: str, muted: bool = True) -> None:
+        path = f"/conversations/{conversation_id}/mute"
+        await self.request("PUT", path, json={"muted": muted})
+
+    async def upload_attachment(
+        self, conversation_id: str, name: str, content: bytes, content_type: str
+    ) -> dict[str, Any]:
+        return dict(
+            await self._json(
+                "POST",
+                f"/conversations/{conversation_id}/attachments",
+                params={"name": name},
+                content=content,
+                headers={"Content-Type": content_type},
+            )
+        )
+
+    async def attachment(self, attachment_id: str, *, preview: bool = False) -> httpx.Response:
+        suffix = "/preview" if preview else ""
+        return await self.request("GET", f"/attachments/{attachment_id}{suffix}")
+
+    async def create_group(self, name: str, member_ids: list[str]) -> dict[str, Any]:
+        body = {"name": name, "member_ids": member_ids}
+        return dict(await self._json("POST", "/groups", json=body))
+
+    async def groups(self) -> list[dict[str, Any]]:
+        return list((await self._json("GET", "/groups"))["groups"])
+
+    async def group(self, group_id: str) -> dict[str, Any]:
+        return dict(await self._json("GET", f"/groups/{group_id}"))
+
+    async def rename_group(self, group_id: str, name: str) -> dict[str, Any]:
+        return dict(await self._json("PATCH", f"/groups/{group_id}", json={"name": name}))
+
+    async def delete_group(self, group_id: str) -> None:
+        await self.request("DELETE", f"/groups/{group_id}")
+
+    async def add_group_member(self, group_id: str, user_id: str) -> None:
+        await self.request("PUT", f"/groups/{group_id}/members/{user_id}")
+
+    async def remove_group_member(self, group_id: str, user_id: str) -> None:
+        await self.request("DELETE", f"/groups/{group_id}/members/{user_id}")
+
+    async def mute_group(self, group_id: str, muted: bool = True) -> None:
+        await self.request("PUT", f"/groups/{group_id}/mute", json={"muted": muted})
+
+    async def upload_group_picture(
+        self, group_id: str, content: bytes, filename: str = "picture.png"
+    ) -> dict[str, Any]:
+        files = {"file": (filename, content, "application/octet-stream")}
+        return dict(await self._json("PUT", f"/groups/{group_id}/picture", files=files))

@@ -84,6 +84,14 @@ class PayloadTooLarge(TeamlineError):
     code = "file-too-large"
 
 
+def file_too_large(limit: int) -> PayloadTooLarge:
+    """The 413 for an upload past ``limit`` bytes, the limit said in a person's units."""
+    megabytes = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return PayloadTooLarge(
+        f"The file is too large; the limit is {megabytes}.", details={"limit_bytes": limit}
+    )
+
+
 class TooManyAttempts(TeamlineError):
     """A rate limit was hit; ``Retry-After`` says when to try again."""
 

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from teamline.accounts.service import Principal
 from teamline.container import Container
-from teamline.core.errors import PayloadTooLarge
+from teamline.core.errors import file_too_large
 
 bearer = HTTPBearer(auto_error=False, description="A device token from sign-in or pairing")
 
@@ -35,13 +35,6 @@ async def admin(caller: Annotated[Principal, Depends(principal)]) -> Principal:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def file_too_large(limit: int) -> PayloadTooLarge:
-    megabytes = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
-    return PayloadTooLarge(
-        f"The file is too large; the limit is {megabytes}.", details={"limit_bytes": limit}
-    )
 
 
 async def read_body_limited(request: Request, limit: int) -> bytes:

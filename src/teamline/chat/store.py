@@ -1,0 +1,361 @@
+"""All SQL of the chat domain: conversations, members, messages, reactions, attachments."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from teamline.accounts.models import User
+from teamline.chat.models import Attachment, Conversation, ConversationMember, Message, Reaction
+from teamline.groups.models import Group
+
+
+async def conversation(
+    session: AsyncSession, conversation_id: str, *, lock: bool = False
+) -> Conversation | None:
+    query = select(Conversation).where(Conversation.id == conversation_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def direct_by_key(session: AsyncSession, key: str) -> Conversation | None:
+    return (
+        await session.scalars(select(Conversation).where(Conversation.direct_key == key))
+    ).first()
+
+
+async def membership(
+    session: AsyncSession, conversation_id: str, user_id: str
+) -> ConversationMember | None:
+    return await session.get(ConversationMember, (conversation_id, user_id))
+
+
+async def members(session: AsyncSession, conversation_id: str) -> list[ConversationMember]:
+    rows = await session.scalars(
+        select(ConversationMember)
+        .where(ConversationMember.conversation_id == conversation_id)
+        .order_by(ConversationMember.joined_at, ConversationMember.user_id)
+    )
+    return list(rows)
+
+
+async def member_ids(session: AsyncSession, conversation_id: str) -> list[str]:
+    rows = await session.scalars(
+        select(ConversationMember.user_id).where(
+            ConversationMember.conversation_id == conversation_id
+        )
+    )
+    return list(rows)
+
+
+async def add_members(
+    session: AsyncSession, conversation_id: str, user_ids: Sequence[str], *, read_seq: int = 0
+) -> None:
+    """Add members who start having read everything sent before they joined."""
+    for user_id in user_ids:
+        session.add(
+            ConversationMember(
+                conversation_id=conversation_id,
+                user_id=user_id,
+                read_seq=read_seq,
+                delivered_seq=read_seq,
+            )
+        )
+    await session.flush()
+
+
+async def remove_member(session: AsyncSession, conversation_id: str, user_id: str) -> None:
+    await session.execute(
+        delete(ConversationMember).where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.user_id == user_id,
+        )
+    )
+
+
+async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -> int:
+    """Take the conversation's next message number (the row lock orders concurrent sends)."""
+    seq = await session.scalar(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_seq=Conversation.last_seq + 1, last_activity_at=now)
+        .returning(Conversation.last_seq)
+    )
+    assert seq is not None
+    return int(seq)
+
+
+async def count_unread_for_others(
+    session: AsyncSession, conversation_id: str, author_id: str
+) -> None:
+    """One more unread message for every member but the author."""
+    await session.execute(
+        update(ConversationMember)
+        .where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.user_id != author_id,
+        )
+        .values(unread=ConversationMember.unread + 1)
+    )
+
+
+async def uncount_unread(session: AsyncSession, message: Message) -> list[str]:
+    """A message was deleted: the members who had not read it yet count one fewer.
+
+    Returns those members' ids.
+    """
+    affected = list(
+        await session.scalars(
+            update(ConversationMember)
+            .where(
+                ConversationMember.conversation_id == message.conversation_id,
+                ConversationMember.user_id != message.author_id,
+                ConversationMember.read_seq < message.seq,
+                ConversationMember.unread > 0,
+            )
+            .values(unread=ConversationMember.unread - 1)
+            .returning(ConversationMember.user_id)
+        )
+    )
+    return affected
+
+
+async def unread_after(
+    session: AsyncSession, conversation_id: str, user_id: str, after_seq: int
+) -> int:
+    """Messages of the others after ``after_seq`` that are not deleted."""
+    value = await session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.seq > after_seq,
+            Message.deleted_at.is_(None),
+            (Message.author_id != user_id) | Message.author_id.is_(None),
+        )
+    )
+    return int(value or 0)
+
+
+async def unread_totals(session: AsyncSession, user_ids: Sequence[str]) -> dict[str, int]:
+    rows = await session.execute(
+        select(ConversationMember.user_id, func.coalesce(func.sum(ConversationMember.unread), 0))
+        .where(ConversationMember.user_id.in_(list(user_ids)))
+        .group_by(ConversationMember.user_id)
+    )
+    totals = {user_id: 0 for user_id in user_ids}
+    totals.update({user_id: int(total) for user_id, total in rows.all()})
+    return totals
+
+
+async def conversation_ids_of(session: AsyncSession, user_id: str) -> list[str]:
+    rows = await session.scalars(
+        select(ConversationMember.conversation_id).where(ConversationMember.user_id == user_id)
+    )
+    return list(rows)
+
+
+async def memberships_of(
+    session: AsyncSession, user_id: str
+) -> list[tuple[ConversationMember, Conversation]]:
+    rows = await session.execute(
+        select(ConversationMember, Conversation)
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+        .where(ConversationMember.user_id == user_id)
+        .order_by(Conversation.last_activity_at.desc())
+    )
+    return [(member, conv) for member, conv in rows.all()]
+
+
+async def members_of_many(
+    session: AsyncSession, conversation_ids: Sequence[str]
+) -> dict[str, list[ConversationMember]]:
+    found: dict[str, list[ConversationMember]] = defaultdict(list)
+    if not conversation_ids:
+        return found
+    rows = await session.scalars(
+        select(ConversationMember)
+        .where(ConversationMember.conversation_id.in_(list(conversation_ids)))
+        .order_by(ConversationMember.joined_at, ConversationMember.user_id)
+    )
+    for row in rows:
+        found[row.conversation_id].append(row)
+    return found
+
+
+async def last_messages(
+    session: AsyncSession, conversations: Sequence[Conversation]
+) -> dict[str, Message]:
+    """The newest message of each conversation (by its ``last_seq``)."""
+    wanted = [(c.id, c.last_seq) for c in conversations if c.last_seq > 0]
+    if not wanted:
+        return {}
+    found: dict[str, Message] = {}
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        rows = await session.scalars(
+            select(Message).where(
+                Message.conversation_id.in_([c for c, _ in chunk]),
+                Message.seq.in_({s for _, s in chunk}),
+            )
+        )
+        last = dict(chunk)
+        for row in rows:
+            if last.get(row.conversation_id) == row.seq:
+                found[row.conversation_id] = row
+    return found
+
+
+async def message(session: AsyncSession, message_id: str, *, lock: bool = False) -> Message | None:
+    query = select(Message).where(Message.id == message_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def message_by_client_id(
+    session: AsyncSession, author_id: str, client_id: str
+) -> Message | None:
+    return (
+        await session.scalars(
+            select(Message).where(Message.author_id == author_id, Message.client_id == client_id)
+        )
+    ).first()
+
+
+async def messages_page(
+    session: AsyncSession, conversation_id: str, *, before_seq: int | None, limit: int
+) -> list[Message]:
+    """Up to ``limit`` messages before ``before_seq`` (or the newest), oldest first."""
+    query = select(Message).where(Message.conversation_id == conversation_id)
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    rows = list(await session.scalars(query.order_by(Message.seq.desc()).limit(limit)))
+    rows.reverse()
+    return rows
+
+
+async def message_ids_at(
+    session: AsyncSession, conversation_id: str, seqs: Sequence[int]
+) -> dict[int, str]:
+    wanted = {s for s in seqs if s > 0}
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Message.seq, Message.id).where(
+            Message.conversation_id == conversation_id, Message.seq.in_(wanted)
+        )
+    )
+    return {int(seq): message_id for seq, message_id in rows.all()}
+
+
+async def reactions_of(
+    session: AsyncSession, message_ids: Sequence[str]
+) -> dict[str, list[Reaction]]:
+    found: dict[str, list[Reaction]] = defaultdict(list)
+    if not message_ids:
+        return found
+    rows = await session.scalars(
+        select(Reaction)
+        .where(Reaction.message_id.in_(list(message_ids)))
+        .order_by(Reaction.created_at, Reaction.user_id)
+    )
+    for row in rows:
+        found[row.message_id].append(row)
+    return found
+
+
+async def set_reaction(
+    session: AsyncSession, message_id: str, user_id: str, emoji: str, *, on: bool
+) -> bool:
+    """Add or take back a reaction; False when nothing changed."""
+    existing = await session.get(Reaction, (message_id, user_id, emoji))
+    if on == (existing is not None):
+        return False
+    if existing is not None:
+        await session.delete(existing)
+    else:
+        session.add(Reaction(message_id=message_id, user_id=user_id, emoji=emoji))
+    await session.flush()
+    return True
+
+
+async def attachments_of(
+    session: AsyncSession, message_ids: Sequence[str]
+) -> dict[str, list[Attachment]]:
+    found: dict[str, list[Attachment]] = defaultdict(list)
+    if not message_ids:
+        return found
+    rows = await session.scalars(
+        select(Attachment)
+        .where(Attachment.message_id.in_(list(message_ids)))
+        .order_by(Attachment.created_at, Attachment.id)
+    )
+    for row in rows:
+        if row.message_id is not None:
+            found[row.message_id].append(row)
+    return found
+
+
+async def attachment(session: AsyncSession, attachment_id: str) -> Attachment | None:
+    return await session.get(Attachment, attachment_id)
+
+
+async def unsent_attachments(
+    session: AsyncSession, conversation_id: str, uploader_id: str, ids: Sequence[str]
+) -> list[Attachment]:
+    rows = await session.scalars(
+        select(Attachment).where(
+            Attachment.id.in_(list(ids)),
+            Attachment.conversation_id == conversation_id,
+            Attachment.uploader_id == uploader_id,
+            Attachment.message_id.is_(None),
+        )
+    )
+    return list(rows)
+
+
+async def detach_attachments(session: AsyncSession, message_id: str) -> list[str]:
+    """Forget a deleted message's attachments; returns their ids (to remove the files)."""
+    ids = list(
+        await session.scalars(select(Attachment.id).where(Attachment.message_id == message_id))
+    )
+    if ids:
+        await session.execute(delete(Attachment).where(Attachment.id.in_(ids)))
+    return ids
+
+
+async def attachment_ids_of_conversation(session: AsyncSession, conversation_id: str) -> list[str]:
+    rows = await session.scalars(
+        select(Attachment.id).where(Attachment.conversation_id == conversation_id)
+    )
+    return list(rows)
+
+
+async def delete_conversation(session: AsyncSession, conversation_id: str) -> None:
+    await session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+
+
+async def names(session: AsyncSession, user_ids: Sequence[str]) -> dict[str, str]:
+    """Display names of users, by id."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.display_name).where(User.id.in_(list(set(user_ids))))
+    )
+    return {user_id: name for user_id, name in rows.all()}
+
+
+async def groups_of(session: AsyncSession, conversation_ids: Sequence[str]) -> dict[str, Group]:
+    """The groups whose conversations these are, by conversation id."""
+    if not conversation_ids:
+        return {}
+    rows = await session.scalars(
+        select(Group).where(Group.conversation_id.in_(list(conversation_ids)))
+    )
+    return {g.conversation_id: g for g in rows}
