@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v2';
+const CACHE_VERSION = 'v3';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */
@@ -29,6 +29,7 @@ const SHELL = [
   '/static/js/dom.js',
   '/static/js/event-socket.js',
   '/static/js/i18n.js',
+  '/static/js/push.js',
   '/static/js/theme.js',
   '/static/js/components/avatar.js',
   '/static/js/components/icons.js',
@@ -115,33 +116,80 @@ sw.addEventListener('fetch', (event) => {
   }
 });
 
-sw.addEventListener('push', (event) => {
-  /** @type {{title?: string, body?: string, tag?: string, url?: string}} */
-  let payload = {};
+/**
+ * A push from the server (CHAT-4): `message` shows the conversation's notification, one per
+ * conversation (tag = conversation id, so a newer message replaces it); `read` (the
+ * conversation was read on another device) closes it. Both set the app badge to the unread
+ * total (CHAT-3).
+ * @typedef {{type?: string, conversation_id?: string, message_id?: string, title?: string,
+ *   body?: string, unread_total?: number, url?: string}} PushPayload
+ */
+
+/** @param {PushMessageData | null} data @returns {PushPayload} */
+function readPush(data) {
   try {
-    payload = event.data?.json() ?? {};
+    return data?.json() ?? {};
   } catch {
-    payload = { body: event.data?.text() };
+    return { body: data?.text() };
   }
-  event.waitUntil(
-    sw.registration.showNotification(payload.title ?? 'Teamline', {
-      body: payload.body ?? '',
-      tag: payload.tag, // one notification per conversation (CHAT-4)
-      icon: '/static/icons/icon-192.png',
-      badge: '/static/icons/icon-192.png',
-      data: { url: payload.url ?? '/' },
-    }),
-  );
+}
+
+/** @param {number | undefined} total */
+async function showBadge(total) {
+  if (typeof total !== 'number') return;
+  const nav = /** @type {any} */ (sw.navigator);
+  try {
+    if (total > 0) await nav.setAppBadge?.(total);
+    else await nav.clearAppBadge?.();
+  } catch {
+    // The badge is decoration: no support or no permission is fine.
+  }
+}
+
+/** @param {PushPayload} payload */
+async function handlePush(payload) {
+  const tag = payload.conversation_id;
+  if (payload.type === 'read') {
+    const shown = tag ? await sw.registration.getNotifications({ tag }) : [];
+    for (const notification of shown) notification.close();
+    await showBadge(payload.unread_total);
+    return;
+  }
+  await showBadge(payload.unread_total);
+  const windows = await sw.clients.matchAll({ type: 'window' });
+  // The app is on screen: it shows the message itself (the server rarely pushes then).
+  if (windows.some((client) => client.focused)) return;
+  await sw.registration.showNotification(payload.title || 'Teamline', {
+    body: payload.body ?? '',
+    tag,
+    // @ts-ignore: renotify is not in every lib.dom yet
+    renotify: Boolean(tag),
+    icon: '/static/icons/icon-192.png',
+    badge: '/static/icons/icon-192.png',
+    data: { url: payload.url ?? '/', conversation_id: tag ?? null },
+  });
+}
+
+sw.addEventListener('push', (event) => {
+  event.waitUntil(handlePush(readPush(event.data)));
 });
 
+/** A tap opens the conversation: in an open window of the app, else in a new one. */
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const target = new URL(event.notification.data?.url ?? '/', location.origin).href;
   event.waitUntil(
-    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
       const open = windows.find((client) => new URL(client.url).origin === location.origin);
-      if (open) return open.navigate(target).then((client) => (client ?? open).focus());
-      return sw.clients.openWindow(target);
+      if (!open) return sw.clients.openWindow(target);
+      // Focus first: it needs the user activation of the click, which navigating may outlast.
+      const focused = await open.focus();
+      try {
+        await (focused ?? open).navigate(target);
+      } catch {
+        // A window this worker does not control cannot be navigated: open the conversation anew.
+        await sw.clients.openWindow(target);
+      }
     }),
   );
 });

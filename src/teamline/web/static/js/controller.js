@@ -9,6 +9,7 @@ import { ApiError, parseRetryAfter } from './logic/api-error.js';
 import { EventSocket } from './event-socket.js';
 import { deviceNameFromUserAgent } from './logic/device-name.js';
 import { Records } from './controller-records.js';
+import { offerNotifications, subscribeDevice, unsubscribeDevice } from './push.js';
 
 /**
  * @typedef {import('./logic/presence.js').Presence} Presence
@@ -171,6 +172,7 @@ export class Controller extends EventTarget {
    * @param {string} password
    */
   async signIn(login, password) {
+    offerNotifications(this); // from the sign-in gesture: browsers ask only then
     /** @type {Session} */
     const session = await this.request('POST', '/api/v1/sessions', {
       json: { login, password, device_name: this.deviceName },
@@ -211,6 +213,7 @@ export class Controller extends EventTarget {
   }
 
   async signOut() {
+    await unsubscribeDevice(this).catch(() => {});
     try {
       await this.request('DELETE', '/api/v1/sessions/current');
     } catch {
@@ -251,6 +254,7 @@ export class Controller extends EventTarget {
    */
   async start() {
     this.connect();
+    subscribeDevice(this).catch(() => {}); // Web Push for this device, when allowed (CHAT-4)
     await new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
