@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from teamline.client import Client
+from teamline.search.reindex import reindex
 from tests.harness import PASSWORD, Server, expect_error
 
 
@@ -269,3 +271,33 @@ async def test_conversation_list_is_ordered_by_activity(server: Server) -> None:
     listing = await max_.conversations()
     assert [c["id"] for c in listing["conversations"]] == [with_erika, with_jonas]
     assert listing["unread_total"] == 2
+
+
+@pytest.mark.feature("SRCH-1")
+async def test_chat_archive_and_groups_are_searchable_by_members_only(server: Server) -> None:
+    max_, erika, conv = await pair_of(server)
+    jonas = await server.signed_in("jonas")
+    message = await max_.send_message(conv, "Das Angebot für Müller ist raus")
+    group = await max_.create_group("Kaffeerunde", [uid(erika)])
+
+    async def hits(client: Client, query: str) -> list[dict[str, Any]]:
+        response = await client.request("GET", "/search", params={"q": query})
+        return [r for r in response.json()["results"] if r["source"] in ("chat", "contact")]
+
+    [chat_hit] = await hits(erika, "mull ange")
+    assert chat_hit["source"] == "chat" and chat_hit["action"] == "open"
+    assert (chat_hit["conversation_id"], chat_hit["message_id"]) == (conv, message["id"])
+    [group_hit] = await hits(erika, "kaffee")
+    assert group_hit["action"] == "chat"
+    assert group_hit["conversation_id"] == group["conversation_id"]
+    assert await hits(jonas, "angebot") == [] and await hits(jonas, "kaffee") == []
+    await max_.edit_message(conv, message["id"], "Das Angebot ging an Schmidt")
+    assert await hits(erika, "mull") == []
+    assert [h["message_id"] for h in await hits(erika, "schmidt")] == [message["id"]]
+
+    # A rebuilt index (after a restore) has the chat archive and the groups again.
+    await reindex(server.container.db)
+    assert [h["message_id"] for h in await hits(erika, "schmidt")] == [message["id"]]
+    assert [h["id"] for h in await hits(erika, "kaffee")] == [group["id"]]
+    await max_.delete_message(conv, message["id"])
+    assert await hits(erika, "schmidt") == []

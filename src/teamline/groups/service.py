@@ -62,6 +62,7 @@ class GroupService:
             tx.session.add(group)
             await tx.session.flush()
             await chat_store.add_members(tx.session, conv.id, wanted)
+            await search_index.put(tx.session, search_document(group))
             out = await self._announce(tx, group, conv, wanted)
         return out.model_copy(update={"muted": False})
 
@@ -92,6 +93,7 @@ class GroupService:
             if group.name != name:
                 group.name = name
                 await tx.session.flush()
+                await search_index.put(tx.session, search_document(group))
                 await self._announce_change(tx, group)
             return await self._out(tx.session, group, caller.user_id)
 
@@ -225,10 +227,23 @@ class GroupService:
         files = await chat_store.attachment_ids_of_conversation(tx.session, group.conversation_id)
         token = search_index.scope_tokens("chat", [f"c{group.conversation_id}"])[0]
         await search_index.drop_scope(tx.session, token)
+        await search_index.drop(tx.session, "contact", group.id)
         await store.delete_group(tx.session, group.id)
         await chat_store.delete_conversation(tx.session, group.conversation_id)
         self._tell_gone(tx, group, members)
         return files
+
+
+def search_document(group: Group) -> search_index.Document:
+    """The group as a contact its members find (SRCH-1); its action opens the chat."""
+    return search_index.Document(
+        source="contact",
+        ref_id=group.id,
+        scope=[f"c{group.conversation_id}"],
+        title=group.name,
+        subtitle="",
+        extra={"conversation_id": group.conversation_id, "action": "chat", "kind": "group"},
+    )
 
 
 def group_out(group: Group, member_ids: list[str], *, muted: bool) -> GroupOut:

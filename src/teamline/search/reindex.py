@@ -10,7 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.accounts.models import User
 from teamline.accounts.service import contact_document
+from teamline.chat.models import Message
+from teamline.chat.service import search_document as chat_document
 from teamline.core.db import Database
+from teamline.groups.models import Group
+from teamline.groups.service import search_document as group_document
 from teamline.journal.models import JournalEntry
 from teamline.journal.service import search_document as journal_document
 from teamline.phonebook.models import PhonebookEntry
@@ -32,11 +36,13 @@ async def _batches(
 
 
 async def reindex(db: Database) -> int:
-    """Empty the index and index every user, phonebook entry and journal entry again."""
+    """Empty the index and index every user, group, phonebook entry, journal entry and chat
+    message again."""
     sources: list[tuple[type[Any], Any, Callable[[Any], Document]]] = [
         (User, User.disabled.is_(False), contact_document),
         (PhonebookEntry, None, phonebook_document),
         (JournalEntry, None, journal_document),
+        (Group, None, group_document),
     ]
     async with db.write() as session:
         await session.execute(delete(SearchDocument))
@@ -46,6 +52,12 @@ async def reindex(db: Database) -> int:
         for model, where, build in sources:
             async for rows in _batches(session, model, where):
                 await put_many(session, [build(row) for row in rows])
+        names = dict((await session.execute(select(User.id, User.display_name))).all())
+        async for messages in _batches(session, Message, Message.deleted_at.is_(None)):
+            await put_many(
+                session,
+                [chat_document(m, names.get(m.author_id or "", "")) for m in messages if m.text],
+            )
         return int(await session.scalar(select(func.count()).select_from(SearchDocument)) or 0)
 
 

@@ -123,7 +123,7 @@ def _result(row: Any) -> SearchResult:
         id=ref_id,
         title=title,
         subtitle=subtitle,
-        action=ACTIONS[source],
+        action=extra.get("action", ACTIONS[source]),
         number=extra.get("number"),
         conversation_id=extra.get("conversation_id"),
         message_id=extra.get("message_id"),
