@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from teamline.accounts import store as accounts_store
 from teamline.accounts.schemas import UserCreateIn
+from teamline.accounts.service import Principal
+from teamline.chat.schemas import MessageIn
 from teamline.container import Container
+from teamline.groups.schemas import GroupIn
 from teamline.phonebook.service import seed_phonebook
 
 DEMO_PASSWORD = "teamline"
@@ -108,4 +111,39 @@ async def seed(app: Container) -> bool:
             )
         )
     await seed_phonebook(app)
+    await seed_chats(app)
     return True
+
+
+# A few conversations so that the messenger is not empty: (group or login pair, author, text).
+CHATS = [
+    ("Kaffeerunde", "erika", "Kaffee um drei in der Küche?"),
+    ("Kaffeerunde", "jonas", "Bin dabei ☕"),
+    ("Kaffeerunde", "hannah", "Ich bringe Kuchen mit."),
+    ("Projekt Phoenix", "paul", "Das Angebot für Müller GmbH ist raus: +49 30 1234567"),
+    ("Projekt Phoenix", "clara", "Danke! Termin mit dem Kunden am Donnerstag."),
+    (("max", "erika"), "erika", "Hallo Max, hast du kurz Zeit für einen Anruf?"),
+    (("max", "erika"), "max", "Klar, in 10 Minuten."),
+    (("max", "paul"), "paul", "Die Unterlagen liegen im Wiki: https://wiki.example.com/phoenix"),
+]
+
+
+async def seed_chats(app: Container) -> None:
+    """The demo groups and a few messages in them and between colleagues."""
+    async with app.db.read() as session:
+        ids = {u.login: u.id for u in await accounts_store.users(session)}
+        signed = {login: Principal(user_id=ids[login], device_id="", role="user") for login in ids}
+    conversations: dict[object, str] = {}
+    for group in GROUPS:
+        creator, *others = group.members
+        out = await app.groups.create(
+            signed[creator], GroupIn(name=group.name, member_ids=[ids[m] for m in others])
+        )
+        conversations[group.name] = out.conversation_id
+    for where, author, text in CHATS:
+        if where not in conversations:
+            assert isinstance(where, tuple)
+            first, second = where
+            direct, _ = await app.chat.open_direct(signed[first], ids[second])
+            conversations[where] = direct.id
+        await app.chat.send(signed[author], conversations[where], MessageIn(text=text))
