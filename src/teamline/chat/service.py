@@ -223,8 +223,8 @@ class ChatService:
                 if text:
                     await search_index.put(tx.session, search_document(message, author_name))
                 out = message_out(message, [], attachments)
-                members = await store.members(tx.session, conversation_id)
-                recipients = [m.user_id for m in members]
+                members = await store.member_flags(tx.session, conversation_id)
+                recipients = [user_id for user_id, _ in members]
                 tx.emit(recipients, "message.created", out.model_dump(mode="json"))
                 if had_unread:
                     await self._announce_read(tx, caller.user_id, conversation_id, seq, message.id)
@@ -303,14 +303,14 @@ class ChatService:
                     if member is None:
                         continue
                     up_to = await store.message_ids_at(
-                        tx.session, conversation_id, [member.read_seq]
+                        tx.session, {conversation_id: {member.read_seq}}
                     )
                     tx.emit(
                         [user_id],
                         "conversation.read",
                         {
                             "conversation_id": conversation_id,
-                            "up_to": up_to.get(member.read_seq),
+                            "up_to": up_to.get((conversation_id, member.read_seq)),
                             "unread": member.unread,
                             "unread_total": totals[user_id],
                         },
@@ -498,7 +498,7 @@ class ChatService:
         if not others or len(others) >= RECEIPT_FANOUT_LIMIT:
             return
         ids = await store.message_ids_at(
-            tx.session, conversation_id, [member.read_seq, member.delivered_seq]
+            tx.session, {conversation_id: {member.read_seq, member.delivered_seq}}
         )
         tx.emit(
             others,
@@ -506,8 +506,8 @@ class ChatService:
             {
                 "conversation_id": conversation_id,
                 "user_id": member.user_id,
-                "read_up_to": ids.get(member.read_seq),
-                "delivered_up_to": ids.get(member.delivered_seq),
+                "read_up_to": ids.get((conversation_id, member.read_seq)),
+                "delivered_up_to": ids.get((conversation_id, member.delivered_seq)),
             },
         )
 
@@ -523,25 +523,24 @@ class ChatService:
         self,
         session: AsyncSession,
         conversation_id: str,
-        members: Sequence[ConversationMember],
+        members: Sequence[tuple[str, bool]],
         author_name: str,
     ) -> ConversationRef:
-        conv = await store.conversation(session, conversation_id)
-        assert conv is not None
-        group = (await store.groups_of(session, [conv.id])).get(conv.id)
+        """How each member names the conversation: the group's name, or the other person."""
+        group = (await store.groups_of(session, [conversation_id])).get(conversation_id)
         if group is not None:
-            titles = {m.user_id: group.name for m in members}
+            titles = {user_id: group.name for user_id, _ in members}
         else:
-            names = await store.names(session, [m.user_id for m in members])
+            names = await store.names(session, [user_id for user_id, _ in members])
             titles = {
-                m.user_id: next((n for u, n in names.items() if u != m.user_id), "")
-                for m in members
+                user_id: next((n for u, n in names.items() if u != user_id), "")
+                for user_id, _ in members
             }
         return ConversationRef(
-            id=conv.id,
-            kind=conv.kind,
+            id=conversation_id,
+            kind="direct" if group is None else "group",
             title_for=titles,
-            muted_by=frozenset(m.user_id for m in members if m.muted),
+            muted_by=frozenset(user_id for user_id, muted in members if muted),
             author_name=author_name,
         )
 
@@ -569,16 +568,18 @@ class ChatService:
                 lasts.values(), await self._message_outs(session, list(lasts.values())), strict=True
             )
         }
+        marker_ids = await store.message_ids_at(
+            session,
+            {
+                c.id: {s for m in members[c.id] for s in (m.read_seq, m.delivered_seq)}
+                for c in convs
+            },
+        )
         outs: list[ConversationOut] = []
         for conv in convs:
             mine = next((m for m in members[conv.id] if m.user_id == user_id), None)
             group = groups.get(conv.id)
             peer = peers.get(conv.id)
-            marker_ids = await store.message_ids_at(
-                session,
-                conv.id,
-                [s for m in members[conv.id] for s in (m.read_seq, m.delivered_seq)],
-            )
             last = lasts.get(conv.id)
             outs.append(
                 ConversationOut(
@@ -593,8 +594,8 @@ class ChatService:
                     members=[
                         MemberOut(
                             user_id=m.user_id,
-                            read_up_to=marker_ids.get(m.read_seq),
-                            delivered_up_to=marker_ids.get(m.delivered_seq),
+                            read_up_to=marker_ids.get((conv.id, m.read_seq)),
+                            delivered_up_to=marker_ids.get((conv.id, m.delivered_seq)),
                         )
                         for m in members[conv.id]
                     ],

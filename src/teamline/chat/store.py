@@ -241,17 +241,36 @@ async def messages_page(
 
 
 async def message_ids_at(
-    session: AsyncSession, conversation_id: str, seqs: Sequence[int]
-) -> dict[int, str]:
-    wanted = {s for s in seqs if s > 0}
-    if not wanted:
+    session: AsyncSession, wanted: dict[str, set[int]]
+) -> dict[tuple[str, int], str]:
+    """The ids of messages by (conversation id, seq), for the given seqs of each conversation."""
+    pairs = {(c, s) for c, seqs in wanted.items() for s in seqs if s > 0}
+    if not pairs:
         return {}
+    found: dict[tuple[str, int], str] = {}
+    conversations = sorted({c for c, _ in pairs})
+    seqs = sorted({s for _, s in pairs})
+    for start in range(0, len(conversations), 400):
+        rows = await session.execute(
+            select(Message.conversation_id, Message.seq, Message.id).where(
+                Message.conversation_id.in_(conversations[start : start + 400]),
+                Message.seq.in_(seqs),
+            )
+        )
+        for conversation_id, seq, message_id in rows.all():
+            if (conversation_id, seq) in pairs:
+                found[(conversation_id, int(seq))] = message_id
+    return found
+
+
+async def member_flags(session: AsyncSession, conversation_id: str) -> list[tuple[str, bool]]:
+    """(user id, muted) of every member: what a send needs, without loading whole rows."""
     rows = await session.execute(
-        select(Message.seq, Message.id).where(
-            Message.conversation_id == conversation_id, Message.seq.in_(wanted)
+        select(ConversationMember.user_id, ConversationMember.muted).where(
+            ConversationMember.conversation_id == conversation_id
         )
     )
-    return {int(seq): message_id for seq, message_id in rows.all()}
+    return [(user_id, bool(muted)) for user_id, muted in rows.all()]
 
 
 async def reactions_of(
