@@ -66,6 +66,7 @@ class Subscriber:
     auth: bytes = field(default_factory=lambda: os.urandom(16))
     pushes: list[Push] = field(default_factory=list)
     answer: int = 201  # what the push service answers for this subscription
+    hold: asyncio.Event | None = None  # when set, answers wait for it
 
     @property
     def endpoint(self) -> str:
@@ -160,6 +161,8 @@ class PushServiceOnLoopback:
         async with self._arrived:
             sub.pushes.append(push)
             self._arrived.notify_all()
+        if sub.hold is not None:
+            await sub.hold.wait()
         return sub.answer
 
     def _check(self, sub: Subscriber, headers: dict[str, str], body: bytes) -> Push:

@@ -9,7 +9,7 @@ from teamline.journal.models import JournalEntry
 from teamline.pairing.models import Pairing
 from teamline.phonebook.models import Favorite, PhonebookEntry, PhonebookNumber
 from teamline.presence.models import LiveSocket, Presence
-from teamline.push.models import PushSubscription, VapidKey
+from teamline.push.models import PushNotified, PushSubscription, VapidKey
 from teamline.search.models import RecentSearch, SearchDocument
 from teamline.settings.models import Avatar, UserSettings
 
@@ -31,6 +31,7 @@ __all__ = [
     "PhonebookEntry",
     "PhonebookNumber",
     "Presence",
+    "PushNotified",
     "PushSubscription",
     "Reaction",
     "RecentSearch",

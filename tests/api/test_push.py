@@ -8,6 +8,7 @@ sent by then, so a missing one was never sent.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -216,6 +217,68 @@ async def test_reading_on_one_device_clears_the_others(
             "unread_total": 0,
         }
         assert read.topic == conversation["id"], "replaces a message push still queued"
+
+
+async def test_no_read_push_to_a_device_that_shows_nothing(
+    server: Server, pushes: PushServiceOnLoopback
+) -> None:
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    phone = await subscribe(erika, pushes)
+    conversation = await max_.open_conversation(erika.account["id"])
+    async with erika.events() as erika_app:
+        message = await max_.send_message(conversation["id"], "Gelesen, während die App offen ist")
+        await erika_app.wait_for("message.created")
+        await erika.mark_read(conversation["id"], message["id"])
+        await erika_app.wait_for("conversation.read")
+    await settled(server)
+    assert phone.pushes == [] and pushes.requests == 0
+
+    # Once told of a message, the device is told it was read, once.
+    second = await max_.send_message(conversation["id"], "Und jetzt?")
+    await pushes.wait_for(phone, 1)
+    await settled(server)
+    await erika.mark_read(conversation["id"], second["id"])
+    assert (await pushes.wait_for(phone, 2))[1].payload["type"] == "read"
+    third = await max_.send_message(conversation["id"], "Noch was")
+    await pushes.wait_for(phone, 3)
+    await settled(server)
+    await erika.mark_read(conversation["id"], third["id"])
+    await pushes.wait_for(phone, 4)
+    await settled(server)
+    assert [p.payload["type"] for p in phone.pushes] == ["message", "read", "message", "read"]
+
+
+async def test_a_slow_push_service_does_not_delay_sending(
+    server: Server, pushes: PushServiceOnLoopback
+) -> None:
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    phone = await subscribe(erika, pushes)
+    phone.hold = asyncio.Event()
+    conversation = await max_.open_conversation(erika.account["id"])
+    await max_.send_message(conversation["id"], "eins")
+    await pushes.wait_for(phone, 1)
+    # The push service has not answered yet, and the next message is stored all the same.
+    async with asyncio.timeout(5):
+        sent = await max_.send_message(conversation["id"], "zwei")
+    assert sent["seq"] == 2
+    phone.hold.set()
+    await pushes.wait_for(phone, 2)
+
+
+async def test_the_vapid_subject_is_a_setting(
+    database_url: str, tmp_path: Path, pushes: PushServiceOnLoopback
+) -> None:
+    settings = node_settings(tmp_path, database_url, push_subject="mailto:ops@example.com")
+    async with run_server(settings) as node:
+        max_ = await node.signed_in("max")
+        erika = await node.signed_in("erika")
+        phone = await subscribe(erika, pushes)
+        conversation = await max_.open_conversation(erika.account["id"])
+        await max_.send_message(conversation["id"], "Hallo")
+        [push] = await pushes.wait_for(phone, 1)
+    assert push.claims["sub"] == "mailto:ops@example.com"
 
 
 async def test_unsubscribed_and_signed_out_devices_get_nothing(

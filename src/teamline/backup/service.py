@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, LargeBinary, Table, insert, select
+from sqlalchemy import Column, LargeBinary, Table, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from teamline.core.db import Database, UTCDateTime
@@ -117,6 +117,9 @@ async def restore(db: Database, path: Path) -> dict[str, int]:
             raise Conflict(
                 "The database is not empty; restore into a new one.", code="database-not-empty"
             )
+        # Every node makes a VAPID key when it first starts, this one too: the backup's key
+        # replaces it, so that the restored push subscriptions keep working.
+        await session.execute(delete(tables["push_vapid_keys"]))
         pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
 
         async def flush(name: str) -> None:

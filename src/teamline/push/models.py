@@ -29,6 +29,23 @@ class PushSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PushNotified(Base):
+    """A device was pushed a message of a conversation and has not been told it was read.
+
+    Only these devices get a "read" push: a push that shows nothing costs the site its
+    browsers' patience (Chromium shows its own notice for silent pushes).
+    """
+
+    __tablename__ = "push_notified"
+
+    device_id: Mapped[str] = mapped_column(
+        ForeignKey("push_subscriptions.device_id", ondelete="CASCADE"), primary_key=True
+    )
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class VapidKey(Base):
     """The application server key pair (RFC 8292); one row, shared by every node.
 

@@ -9,8 +9,10 @@ Rules for a new message: each recipient (the author is never one) who has not mu
 conversation and has no client in the foreground (``live_sockets.foreground``; that client
 shows the message itself) gets one push per subscribed device. Pushes carry the
 conversation id as ``Topic``, so a push service keeps only the newest per conversation for
-an offline device, and a "read" push replaces a pending message push. A push service that
-answers 404 or 410 has dropped the subscription; so do we.
+an offline device, and a "read" push replaces a pending message push. A "read" push goes
+only to devices that were pushed a message of that conversation since it was last read: the
+others show nothing to close. A push service that answers 404 or 410 has dropped the
+subscription; so do we.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from teamline.config import Settings
 from teamline.core.db import Database
 from teamline.core.ids import utcnow
 from teamline.push import payloads, store
+from teamline.push.models import PushSubscription
 from teamline.push.schemas import SubscriptionIn
 from teamline.push.webpush import Target, VapidSigner, deliver, new_key_pair
 
@@ -79,6 +82,16 @@ class _ReadJob:
 
 async def _no_unread(_session: AsyncSession, user_ids: Sequence[str]) -> dict[str, int]:
     return dict.fromkeys(user_ids, 0)
+
+
+def _target(row: PushSubscription) -> Target:
+    return Target(
+        device_id=row.device_id,
+        user_id=row.user_id,
+        endpoint=row.endpoint,
+        p256dh=row.p256dh,
+        auth=row.auth,
+    )
 
 
 class PushService:
@@ -222,16 +235,25 @@ class PushService:
             )
             for user_id, total in totals.items()
         }
-        await self._deliver_all(
+        delivered = await self._deliver_all(
             [(target, messages[target.user_id]) for target in targets],
             ttl=MESSAGE_TTL_SECONDS,
             topic=conversation.id,
             urgency="high",
         )
+        if delivered:
+            async with self.db.write() as session:
+                await store.mark_notified(
+                    session, [target.device_id for target in delivered], conversation.id
+                )
 
     async def _send_read(self, job: _ReadJob) -> None:
-        async with self.db.read() as session:
-            targets = await self._targets(session, [job.user_id])
+        # Only devices that were pushed a message of the conversation have one to close.
+        async with self.db.write() as session:
+            targets = [
+                _target(row)
+                for row in await store.take_notified(session, job.user_id, job.conversation_id)
+            ]
         payload = payloads.read_payload(job.conversation_id, unread_total=job.unread_total)
         await self._deliver_all(
             [(target, payload) for target in targets],
@@ -243,26 +265,18 @@ class PushService:
     async def _targets(self, session: AsyncSession, user_ids: Sequence[str]) -> list[Target]:
         if not user_ids:
             return []
-        rows = await store.subscriptions(session, user_ids)
-        return [
-            Target(
-                device_id=row.device_id,
-                user_id=row.user_id,
-                endpoint=row.endpoint,
-                p256dh=row.p256dh,
-                auth=row.auth,
-            )
-            for row in rows
-        ]
+        return [_target(row) for row in await store.subscriptions(session, user_ids)]
 
     async def _deliver_all(
         self, sends: list[tuple[Target, bytes]], *, ttl: int, topic: str, urgency: str
-    ) -> None:
+    ) -> list[Target]:
+        """Send each push; returns the targets whose push service accepted it."""
         if not sends or self._client is None:
-            return
+            return []
         client, signer = self._client, await self._vapid()
         limit = asyncio.Semaphore(PARALLEL_SENDS)
         expired: list[Target] = []
+        delivered: list[Target] = []
 
         async def one(target: Target, payload: bytes) -> None:
             async with limit:
@@ -273,7 +287,9 @@ class PushService:
                 except httpx.HTTPError as exc:
                     log.warning("push to %s failed: %s", urlsplit(target.endpoint).netloc, exc)
                     return
-            if status in (404, 410):
+            if status < 300:
+                delivered.append(target)
+            elif status in (404, 410):
                 expired.append(target)
             elif status >= 400:
                 log.warning("push service %s answered %d", urlsplit(target.endpoint).netloc, status)
@@ -285,6 +301,7 @@ class PushService:
                     await store.delete_subscription(
                         session, target.device_id, endpoint=target.endpoint
                     )
+        return delivered
 
     async def _vapid(self) -> VapidSigner:
         if self._signer is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.accounts.models import Device
 from teamline.presence.models import LiveSocket
-from teamline.push.models import PushSubscription, VapidKey
+from teamline.push.models import PushNotified, PushSubscription, VapidKey
 
 # SQLite limits bound parameters per statement; IN lists are sent in slices of this size.
 IN_SLICE = 500
@@ -93,3 +93,69 @@ async def subscriptions(session: AsyncSession, user_ids: Collection[str]) -> lis
         )
         found.extend(rows)
     return found
+
+
+async def mark_notified(
+    session: AsyncSession, device_ids: Collection[str], conversation_id: str
+) -> None:
+    """Remember that these devices show a notification of the conversation."""
+    wanted = set(device_ids)
+    if not wanted:
+        return
+    known: set[str] = set()
+    ids = sorted(wanted)
+    for start in range(0, len(ids), IN_SLICE):
+        known.update(
+            await session.scalars(
+                select(PushNotified.device_id).where(
+                    PushNotified.conversation_id == conversation_id,
+                    PushNotified.device_id.in_(ids[start : start + IN_SLICE]),
+                )
+            )
+        )
+    # Only devices still subscribed: one may have been dropped since its push went out.
+    present: set[str] = set()
+    missing = sorted(wanted - known)
+    for start in range(0, len(missing), IN_SLICE):
+        present.update(
+            await session.scalars(
+                select(PushSubscription.device_id).where(
+                    PushSubscription.device_id.in_(missing[start : start + IN_SLICE])
+                )
+            )
+        )
+    session.add_all(
+        PushNotified(device_id=device_id, conversation_id=conversation_id)
+        for device_id in sorted(present)
+    )
+    await session.flush()
+
+
+async def take_notified(
+    session: AsyncSession, user_id: str, conversation_id: str
+) -> list[PushSubscription]:
+    """The user's devices that show a notification of the conversation; forgets them."""
+    rows = list(
+        await session.scalars(
+            select(PushSubscription)
+            .join(PushNotified, PushNotified.device_id == PushSubscription.device_id)
+            .join(
+                Device,
+                and_(Device.id == PushSubscription.device_id, Device.revoked_at.is_(None)),
+            )
+            .where(
+                PushSubscription.user_id == user_id,
+                PushNotified.conversation_id == conversation_id,
+            )
+            .order_by(PushSubscription.device_id)
+        )
+    )
+    await session.execute(
+        delete(PushNotified).where(
+            PushNotified.conversation_id == conversation_id,
+            PushNotified.device_id.in_(
+                select(PushSubscription.device_id).where(PushSubscription.user_id == user_id)
+            ),
+        )
+    )
+    return rows

@@ -1,4 +1,4 @@
-"""push: Web Push subscriptions per device, the VAPID key pair
+"""push: Web Push subscriptions per device, what each was notified of, the VAPID key pair
 
 Revision ID: 0005
 Revises: 0004
@@ -45,6 +45,24 @@ def upgrade() -> None:
         op.f("ix_push_subscriptions_user_id"), "push_subscriptions", ["user_id"], unique=False
     )
     op.create_table(
+        "push_notified",
+        sa.Column("device_id", sa.String(length=32), nullable=False),
+        sa.Column("conversation_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+            name=op.f("fk_push_notified_conversation_id_conversations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["device_id"],
+            ["push_subscriptions.device_id"],
+            name=op.f("fk_push_notified_device_id_push_subscriptions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("device_id", "conversation_id", name=op.f("pk_push_notified")),
+    )
+    op.create_table(
         "push_vapid_keys",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("private_pem", sa.Text(), nullable=False),
@@ -56,5 +74,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("push_vapid_keys")
+    op.drop_table("push_notified")
     op.drop_index(op.f("ix_push_subscriptions_user_id"), table_name="push_subscriptions")
     op.drop_table("push_subscriptions")
