@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v3';
+const CACHE_VERSION = 'v4';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */
@@ -25,6 +25,7 @@ const SHELL = [
   '/static/js/activity.js',
   '/static/js/app.js',
   '/static/js/controller.js',
+  '/static/js/controller-chat.js',
   '/static/js/controller-records.js',
   '/static/js/dom.js',
   '/static/js/event-socket.js',
@@ -40,6 +41,8 @@ const SHELL = [
   '/static/js/locales/en.js',
   '/static/js/logic/api-error.js',
   '/static/js/logic/backoff.js',
+  '/static/js/logic/chat.js',
+  '/static/js/logic/contact-list.js',
   '/static/js/logic/contacts.js',
   '/static/js/logic/countdown.js',
   '/static/js/logic/device-name.js',
@@ -52,12 +55,16 @@ const SHELL = [
   '/static/js/logic/time.js',
   '/static/js/views/bottom-nav.js',
   '/static/js/views/brand.js',
+  '/static/js/views/chat-message.js',
+  '/static/js/views/chat.js',
   '/static/js/views/contact-details.js',
   '/static/js/views/contact-item.js',
   '/static/js/views/contacts.js',
   '/static/js/views/devices.js',
   '/static/js/views/empty-area.js',
   '/static/js/views/error-text.js',
+  '/static/js/views/group-avatar.js',
+  '/static/js/views/group-sheets.js',
   '/static/js/views/journal-detail.js',
   '/static/js/views/journal.js',
   '/static/js/views/pair-mobile.js',
@@ -68,6 +75,7 @@ const SHELL = [
   '/static/js/views/presence-picker.js',
   '/static/js/views/profile-header.js',
   '/static/js/views/qr-scanner.js',
+  '/static/js/views/routes.js',
   '/static/js/views/search-actions.js',
   '/static/js/views/search.js',
   '/static/js/views/settings-avatar.js',

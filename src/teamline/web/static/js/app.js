@@ -11,6 +11,7 @@ import { AREAS } from './views/bottom-nav.js';
 import { mountShell } from './views/shell.js';
 import { mountSignIn } from './views/signin.js';
 import { mountPairingPage } from './views/pairing-page.js';
+import { chatIdFromLocation, chatPath } from './views/routes.js';
 
 /** @typedef {import('./views/bottom-nav.js').Area} Area */
 
@@ -117,7 +118,17 @@ controller.addEventListener('connection', () => {
   if (controller.connection === 'online' && !controller.loaded) controller.load().catch(() => {});
 });
 
+/** `#/chat/<id>` (from a notification or a link) becomes the conversation's own address. */
+function adoptChatHash() {
+  const id = location.hash.startsWith('#/chat/') ? chatIdFromLocation() : null;
+  if (id) history.replaceState(null, '', chatPath(id));
+}
+
 window.addEventListener('popstate', render);
+window.addEventListener('hashchange', () => {
+  adoptChatHash();
+  render();
+});
 window.addEventListener('online', () => controller.reconnectNow());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') controller.reconnectNow();
@@ -131,6 +142,7 @@ controller.clientState = activity.state();
 
 applyPreferences();
 shownLanguage = getLanguage();
+adoptChatHash();
 render();
 if (controller.signedIn && !isPairPath()) startSession();
 

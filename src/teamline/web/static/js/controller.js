@@ -10,6 +10,7 @@ import { EventSocket } from './event-socket.js';
 import { deviceNameFromUserAgent } from './logic/device-name.js';
 import { Records } from './controller-records.js';
 import { offerNotifications, subscribeDevice, unsubscribeDevice } from './push.js';
+import { Chat } from './controller-chat.js';
 
 /**
  * @typedef {import('./logic/presence.js').Presence} Presence
@@ -101,6 +102,8 @@ export class Controller extends EventTarget {
     this.loading = null;
     /** phonebooks, call journal and search (controller-records.js) */
     this.records = new Records(this);
+    /** contacts, conversations, messages and groups (controller-chat.js) */
+    this.chat = new Chat(this);
   }
 
   get signedIn() {
@@ -243,6 +246,7 @@ export class Controller extends EventTarget {
     this.loaded = false;
     this.pending = null;
     this.records.reset();
+    this.chat.reset();
     this.emit('signed-out', reason);
   }
 
@@ -284,11 +288,12 @@ export class Controller extends EventTarget {
   async fetchAll() {
     const token = this.token;
     this.pending ??= [];
-    let me, users;
+    let me, users, chat;
     try {
-      [me, { users }] = await Promise.all([
+      [me, { users }, chat] = await Promise.all([
         this.request('GET', '/api/v1/me'),
         this.request('GET', '/api/v1/users'),
+        this.chat.fetch(),
       ]);
     } catch (error) {
       this.drainPending();
@@ -302,6 +307,7 @@ export class Controller extends EventTarget {
     this.loaded = true;
     this.emit('me');
     this.emit('users');
+    this.chat.apply(chat);
     this.drainPending();
     this.records.refreshMissed().catch(() => {});
   }
@@ -572,12 +578,13 @@ export class Controller extends EventTarget {
         break;
       case 'events.gap':
         this.load().catch(() => {});
+        this.chat.dropHistories();
         this.refreshDevices();
         this.emit('phonebook', { book: null, id: null });
         this.emit('journal', { gap: true });
         break;
       default:
-        this.records.receive(frame?.type, data);
+        if (!this.records.receive(frame?.type, data)) this.chat.receive(frame?.type, data);
         break;
     }
   }

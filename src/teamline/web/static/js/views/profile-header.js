@@ -38,12 +38,23 @@ export function mountProfileHeader(header, controller) {
           ),
         )
       : h('span', { class: 'profile-button profile-loading' }, h('span', { class: 'avatar avatar-md skeleton' }), h('span', { class: 'skeleton skeleton-line' }));
-    replace(header, profile, connection);
+    replace(header, h('div', { class: 'profile-wrap' }, profile, unread), connection);
+  };
+
+  // The unread total on my avatar (CHAT-3); a tap shows the contacts with unread messages (CONT-9).
+  const unread = h('button', { class: 'avatar-unread', type: 'button', 'data-testid': 'my-unread', hidden: true, onclick: () => controller.chat.showUnread() });
+  const renderUnread = () => {
+    const n = controller.chat.unreadTotal;
+    unread.hidden = n === 0;
+    unread.textContent = n > 99 ? '99+' : String(n);
+    unread.setAttribute('aria-label', t('chat.showUnread', { n }));
   };
 
   disposer.listen(controller, 'me', render);
   disposer.listen(controller, 'connection', renderConnection);
+  disposer.listen(controller, 'unread', renderUnread);
   render();
+  renderUnread();
   renderConnection();
   return () => disposer.dispose();
 }

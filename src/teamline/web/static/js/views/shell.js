@@ -3,6 +3,8 @@
 import { h } from '../dom.js';
 import { bottomNav } from './bottom-nav.js';
 import { mountContacts } from './contacts.js';
+import { mountChat } from './chat.js';
+import { chatIdFromLocation } from './routes.js';
 import { mountEmptyArea } from './empty-area.js';
 import { mountJournal } from './journal.js';
 import { mountPhonebook } from './phonebook.js';
@@ -38,18 +40,37 @@ export function mountShell(root, controller, { area, navigate }) {
   controller.addEventListener('journal-missed', showMissed);
   showMissed();
 
-  /** @type {Area | null} */
+  // Unread messages on the contacts tab and on my avatar (CHAT-3).
+  const unread = h('span', { class: 'nav-badge', 'data-testid': 'contacts-unread-badge', hidden: true });
+  nav.el.querySelector('[data-area="contacts"]')?.append(unread);
+  const showUnread = () => {
+    const n = controller.chat.unreadTotal;
+    unread.hidden = n === 0;
+    unread.textContent = n > 99 ? '99+' : String(n);
+    unread.setAttribute('aria-label', t('chat.unreadTotal', { n }));
+  };
+  controller.addEventListener('unread', showUnread);
+  showUnread();
+  // A tap on the total on my avatar shows the contacts with unread messages (CONT-9).
+  const showFiltered = () => navigate('contacts');
+  controller.addEventListener('contact-filter', showFiltered);
+
+  /** @type {string | null} the area, or "chat:<id>" for a conversation */
   let current = null;
   let unmountArea = () => {};
 
   /** @param {Area} next */
   const show = (next) => {
-    if (next === current) return;
+    const chatId = chatIdFromLocation();
+    const key = chatId ? `chat:${chatId}` : next;
+    if (key === current) return;
     unmountArea();
-    current = next;
-    nav.setActive(next);
+    current = key;
+    nav.setActive(chatId ? 'contacts' : next);
     main.scrollTop = 0;
-    if (next === 'contacts') unmountArea = mountContacts(main, controller);
+    root.querySelector('.app-shell')?.toggleAttribute('data-chat', Boolean(chatId));
+    if (chatId) unmountArea = mountChat(main, controller, chatId);
+    else if (next === 'contacts') unmountArea = mountContacts(main, controller);
     else if (next === 'settings') unmountArea = mountSettings(main, controller);
     else if (next === 'phonebook') unmountArea = mountPhonebook(main, controller);
     else if (next === 'journal') unmountArea = mountJournal(main, controller);
@@ -64,6 +85,8 @@ export function mountShell(root, controller, { area, navigate }) {
       unmountArea();
       unmountHeader();
       controller.removeEventListener('journal-missed', showMissed);
+      controller.removeEventListener('unread', showUnread);
+      controller.removeEventListener('contact-filter', showFiltered);
     },
   };
 }
