@@ -85,9 +85,11 @@ class Container:
         await self.push.start()
 
     async def housekeeping(self) -> None:
-        """Drop what retention no longer needs: old events, old failed sign-ins."""
+        """Drop what retention no longer needs: old events, old failed sign-ins, uploads
+        that were never sent."""
         await self.events.prune()
         await self.accounts.prune_failures()
+        await self.attachments.prune_unsent()
 
     async def stop(self) -> None:
         await self.push.stop()

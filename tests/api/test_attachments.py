@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
+from teamline.chat.models import Attachment
 from teamline.client import Client
+from teamline.core.ids import utcnow
 from tests.harness import Server, expect_error
 
 
@@ -123,3 +126,20 @@ async def test_attachments_are_sent_once_by_their_uploader(server: Server) -> No
     await max_.delete_message(conv, message["id"])
     assert files_in(server) == []
     await expect_error(erika.attachment(uploaded["id"]), 404, "not-found")
+
+
+@pytest.mark.feature("CHAT-7")
+async def test_uploads_never_sent_are_removed_by_housekeeping(server: Server) -> None:
+    max_, _erika, conv = await chat(server)
+    kept = await max_.upload_attachment(conv, "heute.txt", b"neu", "text/plain")
+    sent = await max_.upload_attachment(conv, "gesendet.txt", b"alt", "text/plain")
+    stale = await max_.upload_attachment(conv, "gestern.txt", b"alt", "text/plain")
+    await max_.send_message(conv, "", attachment_ids=[sent["id"]])
+    async with server.container.db.write() as session:
+        for attachment_id in (sent["id"], stale["id"]):
+            record = await session.get(Attachment, attachment_id)
+            assert record is not None
+            record.created_at = utcnow() - timedelta(hours=25)
+    await server.container.housekeeping()
+    assert files_in(server) == sorted([kept["id"], sent["id"]])
+    await expect_error(max_.attachment(stale["id"]), 404, "not-found")

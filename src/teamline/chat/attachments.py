@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -28,11 +29,13 @@ from teamline.chat.schemas import AttachmentOut
 from teamline.chat.service import ChatService, attachment_out
 from teamline.config import Settings
 from teamline.core.errors import InvalidInput, file_too_large
-from teamline.core.ids import new_id
+from teamline.core.ids import new_id, utcnow
 
 log = logging.getLogger(__name__)
 
 PREVIEW_SIZE = 480
+# An upload not sent with a message within this time is removed by the housekeeping job.
+UNSENT_KEPT = timedelta(hours=24)
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")
 
@@ -136,6 +139,13 @@ class AttachmentService:
     ) -> None:
         """Delete one's own message and the files it carried."""
         self.remove_files(await self.chat.delete(caller, conversation_id, message_id))
+
+    async def prune_unsent(self) -> int:
+        """Remove uploads that were never sent (the composer was closed); returns how many."""
+        async with self.db.write() as session:
+            ids = await store.drop_unsent_attachments(session, utcnow() - UNSENT_KEPT)
+        self.remove_files(ids)
+        return len(ids)
 
     def remove_files(self, attachment_ids: Sequence[str]) -> None:
         for attachment_id in attachment_ids:

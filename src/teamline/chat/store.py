@@ -339,6 +339,20 @@ async def unsent_attachments(
     return list(rows)
 
 
+async def drop_unsent_attachments(session: AsyncSession, uploaded_before: datetime) -> list[str]:
+    """Forget uploads never sent with a message; returns their ids (to remove the files)."""
+    ids = list(
+        await session.scalars(
+            select(Attachment.id).where(
+                Attachment.message_id.is_(None), Attachment.created_at < uploaded_before
+            )
+        )
+    )
+    if ids:
+        await session.execute(delete(Attachment).where(Attachment.id.in_(ids)))
+    return ids
+
+
 async def detach_attachments(session: AsyncSession, message_id: str) -> list[str]:
     """Forget a deleted message's attachments; returns their ids (to remove the files)."""
     ids = list(
