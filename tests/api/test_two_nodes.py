@@ -375,3 +375,27 @@ async def test_device_unpaired_on_a_is_closed_on_b(nodes: TwoNodes) -> None:
             with pytest.raises(SocketClosed) as closed:
                 await again.recv(timeout=5)
             assert closed.value.code == CLOSE_UNAUTHENTICATED
+
+
+# -- (e) chat across nodes: a message sent on A arrives live on B, the unread count agrees -----
+
+
+@pytest.mark.feature("CHAT-1", "CHAT-5")
+async def test_message_sent_on_a_arrives_on_b_and_reading_on_b_clears_it_on_a(
+    nodes: TwoNodes,
+) -> None:
+    await nodes.user("xavier")
+    yara_id = await nodes.user("yara")
+    xavier = await nodes.sign_in(nodes.a, "xavier")
+    yara_on_b = await nodes.sign_in(nodes.b, "yara", "phone")
+    yara_on_a = await nodes.sign_in(nodes.a, "yara", "desk")
+    conversation = (await xavier.open_conversation(yara_id))["id"]
+    async with yara_on_b.events() as phone, yara_on_a.events() as desk:
+        sent = await xavier.send_message(conversation, "Über zwei Knoten", client_id="x-1")
+        got = await phone.wait_for("message.created")
+        assert got["data"]["id"] == sent["id"]
+        assert (await yara_on_a.conversations())["unread_total"] == 1
+        await yara_on_b.mark_read(conversation, sent["id"])
+        read = await desk.wait_for("conversation.read")
+    assert read["data"]["unread_total"] == 0
+    assert (await yara_on_a.conversations())["unread_total"] == 0
