@@ -98,6 +98,7 @@ async def test_bad_subscriptions_are_refused(
     assert await subscription_count(server) == 0
 
 
+@pytest.mark.feature("CHAT-3")  # the unread total for the app badge
 async def test_a_new_message_is_pushed_encrypted_signed_and_collapsed(
     server: Server, pushes: PushServiceOnLoopback
 ) -> None:
@@ -196,6 +197,7 @@ async def test_an_expired_subscription_is_dropped(
     assert pushes.requests == 1
 
 
+@pytest.mark.feature("CHAT-3")  # the unread total for the app badge
 async def test_reading_on_one_device_clears_the_others(
     server: Server, pushes: PushServiceOnLoopback
 ) -> None:
