@@ -328,3 +328,18 @@ async def test_an_unreachable_push_service_does_not_delay_sending(server: Server
     assert await subscription_count(server) == 1, "a network error is not an expiry"
     async with httpx.AsyncClient(base_url=server.base_url) as http:
         assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_a_file_without_text_is_announced_by_its_name(
+    server: Server, pushes: PushServiceOnLoopback
+) -> None:
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    phone = await subscribe(erika, pushes)
+    conversation = await max_.open_conversation(erika.account["id"])
+    upload = await max_.upload_attachment(
+        conversation["id"], "Angebot.pdf", b"%PDF-1.4 tiny", "application/pdf"
+    )
+    await max_.send_message(conversation["id"], "", attachment_ids=[upload["id"]])
+    [push] = await pushes.wait_for(phone, 1)
+    assert push.payload["body"] == "📎 Angebot.pdf"
