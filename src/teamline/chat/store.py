@@ -5,13 +5,34 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from teamline.accounts.models import User
 from teamline.chat.models import Attachment, Conversation, ConversationMember, Message, Reaction
 from teamline.groups.models import Group
+
+Row = TypeVar("Row", ConversationMember, Reaction, Attachment)
+
+
+async def _grouped(
+    session: AsyncSession,
+    model: type[Row],
+    key: InstrumentedAttribute[Any],
+    keys: Sequence[str],
+    order: tuple[InstrumentedAttribute[Any], ...],
+) -> dict[str, list[Row]]:
+    """Rows of ``model`` whose ``key`` is one of ``keys``, grouped by it (one query)."""
+    found: dict[str, list[Row]] = defaultdict(list)
+    if not keys:
+        return found
+    rows = await session.scalars(select(model).where(key.in_(list(keys))).order_by(*order))
+    for row in rows:
+        found[getattr(row, key.key)].append(row)
+    return found
 
 
 async def conversation(
@@ -175,17 +196,14 @@ async def memberships_of(
 async def members_of_many(
     session: AsyncSession, conversation_ids: Sequence[str]
 ) -> dict[str, list[ConversationMember]]:
-    found: dict[str, list[ConversationMember]] = defaultdict(list)
-    if not conversation_ids:
-        return found
-    rows = await session.scalars(
-        select(ConversationMember)
-        .where(ConversationMember.conversation_id.in_(list(conversation_ids)))
-        .order_by(ConversationMember.joined_at, ConversationMember.user_id)
+    """The members of each conversation, by conversation id, in the order they joined."""
+    return await _grouped(
+        session,
+        ConversationMember,
+        ConversationMember.conversation_id,
+        conversation_ids,
+        (ConversationMember.joined_at, ConversationMember.user_id),
     )
-    for row in rows:
-        found[row.conversation_id].append(row)
-    return found
 
 
 async def last_messages(
@@ -276,17 +294,10 @@ async def member_flags(session: AsyncSession, conversation_id: str) -> list[tupl
 async def reactions_of(
     session: AsyncSession, message_ids: Sequence[str]
 ) -> dict[str, list[Reaction]]:
-    found: dict[str, list[Reaction]] = defaultdict(list)
-    if not message_ids:
-        return found
-    rows = await session.scalars(
-        select(Reaction)
-        .where(Reaction.message_id.in_(list(message_ids)))
-        .order_by(Reaction.created_at, Reaction.user_id)
+    """The reactions to each message, by message id, oldest first."""
+    return await _grouped(
+        session, Reaction, Reaction.message_id, message_ids, (Reaction.created_at, Reaction.user_id)
     )
-    for row in rows:
-        found[row.message_id].append(row)
-    return found
 
 
 async def set_reaction(
@@ -307,18 +318,14 @@ async def set_reaction(
 async def attachments_of(
     session: AsyncSession, message_ids: Sequence[str]
 ) -> dict[str, list[Attachment]]:
-    found: dict[str, list[Attachment]] = defaultdict(list)
-    if not message_ids:
-        return found
-    rows = await session.scalars(
-        select(Attachment)
-        .where(Attachment.message_id.in_(list(message_ids)))
-        .order_by(Attachment.created_at, Attachment.id)
+    """The attachments of each message, by message id, in upload order."""
+    return await _grouped(
+        session,
+        Attachment,
+        Attachment.message_id,
+        message_ids,
+        (Attachment.created_at, Attachment.id),
     )
-    for row in rows:
-        if row.message_id is not None:
-            found[row.message_id].append(row)
-    return found
 
 
 async def attachment(session: AsyncSession, attachment_id: str) -> Attachment | None:
