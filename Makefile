@@ -40,4 +40,4 @@ chromium:
 	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
 
 clean:
-	rm -rf $(VENV) src/teamline/web/static/vendor build
+	rm -rf $(VENV) .venv-synapse src/teamline/web/static/vendor build

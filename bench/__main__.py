@@ -1,7 +1,8 @@
 """Run every benchmark and print its figures: ``python -m bench [--postgres [URL]]``.
 
-Presence fan-out, vCard import and search, one after the other (about 15 minutes in all;
-each can also run alone: ``python -m bench.search --help``, ``python -m bench.vcard_import``).
+Presence fan-out, chat fan-out (beside Matrix Synapse), vCard import and search, one after the
+other (about 25 minutes in all; each can also run alone: ``python -m bench.fanout --help``,
+``python -m bench.search --help``, ``python -m bench.vcard_import``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import asyncio
 import sys
 
-from bench import presence_fanout, search, vcard_import
+from bench import fanout, presence_fanout, search, vcard_import
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -35,6 +36,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--rate", type=float, default=10.0, help="presence changes per second (default %(default)s)"
     )
+    fanout.add_arguments(parser, prefix="fanout-")
     return parser.parse_args(argv)
 
 
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             rate=args.rate,
         )
     )
+    print()
+    status |= fanout.run_from(args, prefix="fanout-")
     postgres = ["--postgres", args.postgres] if args.postgres else []
     for module in (vcard_import, search):
         print()
