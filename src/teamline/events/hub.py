@@ -5,12 +5,16 @@ registered *before* its starting point is read from the database, so an event co
 between is buffered rather than lost; ids at or below what was already sent are dropped, and
 a hole (ids arriving out of order across publishers) is filled from the log, where the
 missing events are already committed because ids are handed out under a row lock.
+
+A fact published to many users is JSON-encoded once: each recipient's frame differs only in
+its event id, which is put in front of the shared encoding.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,14 +32,29 @@ CLOSE_MALFORMED = 4400
 CLOSE_TRY_AGAIN = 1013  # RFC 6455: try again later (server overloaded)
 
 
+def encode_body(type_: str, data: dict[str, Any]) -> str:
+    """``"type":…,"data":…`` as Starlette's ``send_json`` would encode them."""
+    return f'"type":{_dumps(type_)},"data":{_dumps(data)}'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class Frame:
     id: int
     type: str
     data: dict[str, Any]
+    body: str | None = None  # encode_body(type, data), shared by every recipient of a fact
 
     def wire(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "data": self.data}
+
+    def text(self) -> str:
+        """The frame as sent: the same JSON as ``json.dumps(self.wire())``, compact."""
+        body = self.body if self.body is not None else encode_body(self.type, self.data)
+        return f'{{"id":{self.id},{body}}}'
 
 
 @dataclass(eq=False)
@@ -61,9 +80,12 @@ class Hub:
     async def deliver(self, message: dict[str, Any]) -> None:
         """Bus handler: queue the fact on every local socket of every recipient."""
         type_, data = message["type"], message["data"]
+        body: str | None = None
         for user_id, event_id in message["recipients"]:
             for sock in self._sockets.get(user_id, ()):
-                sock.queue.put_nowait(Frame(int(event_id), type_, data))
+                if body is None:
+                    body = encode_body(type_, data)
+                sock.queue.put_nowait(Frame(int(event_id), type_, data, body))
 
     # -- socket side ------------------------------------------------------------------
     def register(self, sock: EventSocket) -> None:
@@ -135,5 +157,5 @@ class Hub:
     async def _send(self, sock: EventSocket, frame: Frame) -> None:
         if frame.id <= sock.last_id and frame.type != "events.gap":
             return
-        await sock.websocket.send_json(frame.wire())
+        await sock.websocket.send_text(frame.text())
         sock.last_id = max(sock.last_id, frame.id)

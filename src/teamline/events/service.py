@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.config import Settings
@@ -36,12 +38,17 @@ class Events:
         self.db = db
         self.bus = bus
         self.settings = settings
+        # SQLite takes one writer at a time. Writers of this process wait their turn here, in
+        # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms
+        # and lets a newcomer overtake (long tails, and 503s past the busy timeout). The wait
+        # is bounded by the same busy timeout, and answered with the same 503.
+        self._write_turn = asyncio.Lock() if db.is_sqlite else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction whose events are published only if it commits."""
         messages: list[dict[str, Any]] = []
-        async with self.db.write() as session:
+        async with self._turn(), self.db.write() as session:
             tx = Transaction(session)
             yield tx
             if tx.facts:
@@ -53,6 +60,21 @@ class Events:
                 ]
         for message in messages:
             await self.bus.publish(message)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._write_turn is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.settings.sqlite_busy_timeout_ms / 1000):
+                await self._write_turn.acquire()
+        except TimeoutError:
+            raise PoolTimeout("no turn to write within the SQLite busy timeout") from None
+        try:
+            yield
+        finally:
+            self._write_turn.release()
 
     async def prune(self) -> None:
         async with self.db.write() as session:
