@@ -51,6 +51,11 @@ def two_people(new_page: NewPage, make_user: MakeUser, english: bool = False) ->
     anna_page = new_page(locale=locale)
     sign_in(anna_page, anna["login"])
     bernd_page = new_page(locale=locale)
+    # Records what the app puts on its icon (Badging API).
+    bernd_page.add_init_script(
+        "navigator.setAppBadge = (n) => { window.badge = n; return Promise.resolve(); };"
+        "navigator.clearAppBadge = () => { window.badge = 0; return Promise.resolve(); };"
+    )
     sign_in(bernd_page, bernd["login"])
     if english:
         use_english(anna_page)
@@ -58,7 +63,7 @@ def two_people(new_page: NewPage, make_user: MakeUser, english: bool = False) ->
     return anna_page, anna, bernd_page, bernd
 
 
-@pytest.mark.feature("CHAT-1", "CHAT-3", "CHAT-5", "CONT-5")
+@pytest.mark.feature("CHAT-1", "CHAT-3", "CHAT-5", "CHAT-8", "CONT-5")
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_two_colleagues_chat_live_and_unread_counts_clear(
     new_page: NewPage, make_user: MakeUser, language: str
@@ -80,6 +85,7 @@ def test_two_colleagues_chat_live_and_unread_counts_clear(
     send(anna_page, "Es geht um das Angebot.")
     expect(entry.get_by_test_id(f"contact-unread-{anna['id']}")).to_have_text("2")
     expect(bernd_page.get_by_test_id("my-unread")).to_have_text("2")
+    bernd_page.wait_for_function("window.badge === 2")
     assert bernd_page.evaluate("document.scrollingElement.scrollWidth") <= 360
     shot(bernd_page, f"c0-contacts-unread-{language}")
 
@@ -94,6 +100,7 @@ def test_two_colleagues_chat_live_and_unread_counts_clear(
             return r.unread_total === 0;
         }"""
     )
+    bernd_page.wait_for_function("window.badge === 0")
     # Anna sees her messages read (CHAT-8 receipts).
     expect(last_message(anna_page).get_by_test_id("message-receipt")).to_have_attribute(
         "data-receipt", "read"

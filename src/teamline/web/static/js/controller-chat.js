@@ -45,6 +45,8 @@ export class Chat {
     this.directs = new Map();
     /** @type {Map<string, History>} */
     this.histories = new Map();
+    /** @type {Map<string, Message[]>} messages that arrived while a history was loading */
+    this.arriving = new Map();
     /** @type {Map<string, Group>} */
     this.groups = new Map();
     /** @type {Map<string, Map<string, number>>} conversation → user → typing until (epoch ms) */
@@ -239,12 +241,19 @@ export class Chat {
    * @param {string} id
    */
   async loadHistory(id) {
-    const { messages } = await this.request('GET', `/api/v1/conversations/${enc(id)}/messages?limit=${PAGE}`);
-    const old = this.histories.get(id);
-    const unsent = (old?.messages ?? []).filter((m) => m.pending || m.failed);
-    // Messages that arrived by event while the page loaded stay too.
-    const newer = (old?.messages ?? []).filter((m) => m.seq && messages.length && m.seq > messages[messages.length - 1].seq);
-    this.histories.set(id, { messages: mergeMessages(messages, [...newer, ...unsent]), complete: messages.length < PAGE });
+    // Messages that arrive by event while the page loads are kept and laid over it.
+    /** @type {Message[]} */
+    const arrived = [];
+    this.arriving.set(id, arrived);
+    let messages;
+    try {
+      ({ messages } = await this.request('GET', `/api/v1/conversations/${enc(id)}/messages?limit=${PAGE}`));
+    } finally {
+      if (this.arriving.get(id) === arrived) this.arriving.delete(id);
+    }
+    const old = this.histories.get(id)?.messages ?? [];
+    const kept = old.filter((m) => m.pending || m.failed || (m.seq && messages.length && m.seq > messages[messages.length - 1].seq));
+    this.histories.set(id, { messages: mergeMessages(messages, [...kept, ...arrived]), complete: messages.length < PAGE });
     this.noteDelivered(id);
     this.emit('messages', id);
   }
@@ -272,7 +281,10 @@ export class Chat {
    */
   putMessages(id, messages) {
     const history = this.histories.get(id);
-    if (!history) return;
+    if (!history) {
+      this.arriving.get(id)?.push(...messages);
+      return;
+    }
     this.histories.set(id, { ...history, messages: mergeMessages(history.messages, messages) });
     this.emit('messages', id);
   }

@@ -55,14 +55,15 @@ export function entryAvatar(controller, entry, style) {
 
 /**
  * @param {Entry} entry
+ * @param {number | undefined} members of a group
  * @returns {string}
  */
-function statusLine(entry) {
+function statusLine(entry, members) {
   if (entry.kind === 'user') {
     const label = t(presenceLabelKey(entry.presence));
     return entry.presence?.text?.trim() || label;
   }
-  if (entry.kind === 'group') return entry.subtitle || t('contacts.kind.group');
+  if (entry.kind === 'group') return entry.subtitle || (members ? t('chat.memberCount', { n: members }) : t('contacts.kind.group'));
   if (entry.kind === 'team') return entry.subtitle || t('contacts.kind.team');
   return entry.subtitle || entry.number || t('contacts.kind.phonebook-entry');
 }
@@ -106,7 +107,7 @@ export function contactItem(controller, entry, style, actions) {
             'span',
             { class: 'contact-status', 'data-testid': `contact-status-${idPart}` },
             isUser ? h('span', { class: 'visually-hidden' }, `${t(presenceLabelKey(entry.presence))}: `) : null,
-            statusLine(entry),
+            statusLine(entry, entry.kind === 'group' ? controller.chat.groups.get(entry.id)?.member_ids.length : undefined),
           ),
         ),
       ),

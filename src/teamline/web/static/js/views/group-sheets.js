@@ -118,7 +118,7 @@ export function openGroupForm(controller) {
     },
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('group.name')), name),
     picture.el,
-    h('div', { class: 'field' }, h('span', { class: 'field-label' }, t('group.members')), picker.el),
+    h('div', { class: 'form-section' }, h('span', { class: 'field-label' }, t('group.members')), picker.el),
     error,
     submit,
   );
@@ -204,7 +204,7 @@ export function openGroupDetails(controller, groupId) {
       h(
         'div',
         { class: 'detail-section' },
-        h('div', { class: 'group-head' }, h('h3', { class: 'section-title' }, t('group.memberCount', { n: group.member_ids.length })), h('button', { class: 'btn btn-small btn-secondary', type: 'button', 'data-testid': 'group-add-members', onclick: () => openAddMembers(controller, group) }, icon('plus', { size: 16 }), t('group.addMembers'))),
+        h('div', { class: 'group-head' }, h('h3', { class: 'section-title' }, t('group.memberCount', { n: group.member_ids.length })), h('button', { class: 'btn btn-small btn-secondary', type: 'button', 'data-testid': 'group-add-members', onclick: () => openAddMembers(controller, group) }, icon('plus', { size: 16 }), t('group.addChosen'))),
         h(
           'ul',
           { class: 'member-rows', 'data-testid': 'group-member-list' },

@@ -30,9 +30,15 @@ export function openChatScreen(conversationId) {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/** true between a step back and its popstate: a second call then must not step back again */
+let goingBack = false;
+
 /** Leaves the chat screen: back in history when the app opened it, else to the contacts. */
 export function leaveChatScreen() {
+  if (goingBack || !chatIdFromLocation()) return;
   if (history.state?.chatFrom) {
+    goingBack = true;
+    window.addEventListener('popstate', () => { goingBack = false; }, { once: true });
     history.back();
     return;
   }

@@ -96,7 +96,7 @@ export function mountSearch(container, controller) {
       } else if (result.source === 'journal') {
         openJournalDetail(controller, await controller.records.journalEntry(result.id));
       } else if (result.source === 'chat') {
-        openChat();
+        openChat(controller, result);
       }
     } catch (error) {
       toast(errorText(error), { kind: 'error' });
@@ -113,7 +113,7 @@ export function mountSearch(container, controller) {
       callNumber(result.number);
     } else if (result.action === 'chat') {
       remember(q);
-      openChat();
+      openChat(controller, result);
     } else {
       open(result, q);
     }
