@@ -55,9 +55,8 @@ class Container:
         events = Events(db, bus, settings)
         presence = PresenceService(events, settings, node_id)
         accounts = AccountsService(events, settings, PasswordHashing(settings), presence)
-        push = PushService(db, settings)
+        push = PushService(db, settings, unread_totals=chat_store.unread_totals)
         chat = ChatService(events, settings, notifier=push)
-        push.unread_totals = chat_store.unread_totals  # the badge count in each push
         attachments = AttachmentService(chat, settings)
         return cls(
             settings=settings,

@@ -95,11 +95,14 @@ def _target(row: PushSubscription) -> Target:
 
 
 class PushService:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, unread_totals: UnreadTotals = _no_unread
+    ) -> None:
         self.db = db
         self.settings = settings
-        # The chat domain knows unread counts; the container hands its query over.
-        self.unread_totals: UnreadTotals = _no_unread
+        # The chat domain knows unread counts (the badge in each push); the container hands
+        # its query over.
+        self.unread_totals = unread_totals
         self._signer: VapidSigner | None = None
         self._key_lock = asyncio.Lock()
         self._queue: asyncio.Queue[_MessageJob | _ReadJob] = asyncio.Queue(QUEUE_LIMIT)
