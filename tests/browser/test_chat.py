@@ -63,7 +63,7 @@ def two_people(new_page: NewPage, make_user: MakeUser, english: bool = False) ->
     return anna_page, anna, bernd_page, bernd
 
 
-@pytest.mark.feature("CHAT-1", "CHAT-3", "CHAT-5", "CHAT-8", "CONT-5")
+@pytest.mark.feature("CHAT-1", "CHAT-3", "CHAT-4", "CHAT-5", "CHAT-8", "CONT-5")
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_two_colleagues_chat_live_and_unread_counts_clear(
     new_page: NewPage, make_user: MakeUser, language: str
@@ -80,6 +80,7 @@ def test_two_colleagues_chat_live_and_unread_counts_clear(
     # Bernd's list shows the unread message live: on Anna's entry, on his avatar, on the tab.
     entry = bernd_page.get_by_test_id(f"contact-{anna['id']}")
     expect(entry.get_by_test_id(f"contact-unread-{anna['id']}")).to_have_text("1")
+    expect(bernd_page.get_by_test_id("chat-notice")).to_contain_text("Hallo Bernd")
     expect(bernd_page.get_by_test_id("my-unread")).to_have_text("1")
     expect(bernd_page.get_by_test_id("contacts-unread-badge")).to_have_text("1")
     send(anna_page, "Es geht um das Angebot.")
@@ -89,8 +90,12 @@ def test_two_colleagues_chat_live_and_unread_counts_clear(
     assert bernd_page.evaluate("document.scrollingElement.scrollWidth") <= 360
     shot(bernd_page, f"c0-contacts-unread-{language}")
 
-    # Opening the conversation reads it: the counts go, on this device and in the server.
-    open_chat_with(bernd_page, anna["id"])
+    # In-app notification (CHAT-4); a tap opens the conversation, which reads it: the counts go,
+    # on this device and in the server.
+    notice = bernd_page.get_by_test_id("chat-notice")
+    expect(notice).to_contain_text("Es geht um das Angebot.")
+    notice.click()
+    expect(bernd_page.get_by_test_id("chat-title")).to_have_text("Anna Absender")
     expect(bernd_page.get_by_test_id("message")).to_have_count(2)
     expect(last_message(bernd_page)).to_contain_text("Es geht um das Angebot.")
     bernd_page.wait_for_function(

@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v4';
+const CACHE_VERSION = 'v5';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */
@@ -56,6 +56,7 @@ const SHELL = [
   '/static/js/views/bottom-nav.js',
   '/static/js/views/brand.js',
   '/static/js/views/chat-message.js',
+  '/static/js/views/chat-notice.js',
   '/static/js/views/chat.js',
   '/static/js/views/contact-details.js',
   '/static/js/views/contact-item.js',

@@ -5,7 +5,8 @@
  * ids, receipts, typing, attachments, groups and drafts. Owned by the Controller
  * (`controller.chat`); it tells views about changes through the controller's events
  * "contacts", "conversation" (id), "messages" (conversation id), "unread", "typing"
- * (conversation id), "groups", "conversation-removed" (id) and "contact-filter".
+ * (conversation id), "groups", "conversation-removed" (id), "contact-filter" and "incoming"
+ * ({conversation, message}: a new message worth an in-app notification).
  */
 import {
   TYPING_SHOW_MS, applyReceipt, asDeleted, countIncoming, mayAnnounceTyping, mergeMessages,
@@ -723,6 +724,7 @@ export class Chat {
   async receiveMessage(message) {
     const id = message.conversation_id;
     let conversation = this.conversations.get(id);
+    const fresh = !conversation;
     if (!conversation) {
       // A conversation I did not know: its snapshot already counts this message.
       try {
@@ -745,7 +747,12 @@ export class Chat {
     // The typist has sent: the indicator goes.
     this.typing.get(id)?.delete(message.author_id);
     this.putMessages(id, [message]);
-    if (message.author_id !== this.meId) this.noteDelivered(id, message);
+    if (message.author_id !== this.meId) {
+      this.noteDelivered(id, message);
+      const now = this.conversations.get(id);
+      // New to this device (not a replay), not muted, not on screen: worth a banner (CHAT-4).
+      if (now && (fresh || counted.unread > conversation.unread) && !now.muted && this.openId !== id) this.emit('incoming', { conversation: now, message });
+    }
     this.emit('conversation', id);
     this.emit('typing', id);
     this.emit('contacts');

@@ -387,4 +387,5 @@ export default {
   'group.leave': 'Gruppe verlassen',
   'group.leaveConfirm': '„{name}“ verlassen? Sie sehen ihre Nachrichten dann nicht mehr.',
   'group.left': 'Sie haben „{name}“ verlassen.',
+  'chat.attachmentNotice': 'hat {name} geschickt',
 };

@@ -387,4 +387,5 @@ export default {
   'group.leave': 'Leave group',
   'group.leaveConfirm': 'Leave “{name}”? You will no longer see its messages.',
   'group.left': 'You left “{name}”.',
+  'chat.attachmentNotice': 'sent {name}',
 };

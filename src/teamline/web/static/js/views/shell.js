@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { bottomNav } from './bottom-nav.js';
 import { mountContacts } from './contacts.js';
 import { mountChat } from './chat.js';
+import { showIncoming } from './chat-notice.js';
 import { chatIdFromLocation } from './routes.js';
 import { mountEmptyArea } from './empty-area.js';
 import { mountJournal } from './journal.js';
@@ -54,6 +55,9 @@ export function mountShell(root, controller, { area, navigate }) {
   // A tap on the total on my avatar shows the contacts with unread messages (CONT-9).
   const showFiltered = () => navigate('contacts');
   controller.addEventListener('contact-filter', showFiltered);
+  // New messages elsewhere show as a banner while the app is in front (CHAT-4).
+  const notify = (/** @type {Event} */ event) => showIncoming(controller, /** @type {CustomEvent} */ (event).detail);
+  controller.addEventListener('incoming', notify);
 
   /** @type {string | null} the area, or "chat:<id>" for a conversation */
   let current = null;
@@ -87,6 +91,7 @@ export function mountShell(root, controller, { area, navigate }) {
       controller.removeEventListener('journal-missed', showMissed);
       controller.removeEventListener('unread', showUnread);
       controller.removeEventListener('contact-filter', showFiltered);
+      controller.removeEventListener('incoming', notify);
     },
   };
 }
