@@ -13,7 +13,8 @@ the client side is not one saturated core; their CPU is measured and reported be
 server's. Every message carries its send time (``time.monotonic()``, one clock for all the
 processes of the machine). Server and client CPU and RSS come from ``/proc``.
 
-``python -m bench.fanout [--sizes 10,100,1000] [--rate 100] [--seconds 15] [--no-synapse]``
+``python -m bench.fanout [--sizes 10,100,1000] [--synapse-sizes 10,100] [--rate 100]
+[--large-rate 10] [--seconds 15] [--no-synapse]``
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from bench.presence_fanout import (
 from teamline.client import ApiError, Client
 
 ROOT = Path(__file__).resolve().parents[1]
-READY_TIMEOUT = 300.0  # connecting all members, and the burst of set-up events after it
+READY_TIMEOUT = 900.0  # connecting all members, and the burst of set-up events after it
 DELIVERY_TIMEOUT = 30.0  # after the last send, for the last arrivals
 MEMBERS_PER_CLIENT = 250  # receiving members per client process (at least one process)
 LARGE = 1000  # from this size on, the rate is --large-rate
@@ -112,6 +113,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 @dataclass
 class ClientProcess:
     process: asyncio.subprocess.Process
+    log: Path
 
     async def expect(self, word: str, timeout: float) -> str:
         """The next line; it must be ``word`` (or a JSON result, which ends the wait)."""
@@ -119,7 +121,8 @@ class ClientProcess:
         raw = await asyncio.wait_for(self.process.stdout.readline(), timeout)
         line = raw.decode().strip()
         if line != word and not line.startswith("{"):
-            raise RuntimeError(f"client process said {line[:300]!r} instead of {word!r}")
+            errors = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+            raise RuntimeError(f"client process said {line[:300]!r} instead of {word!r}\n{errors}")
         return line
 
     async def stop(self, timeout: float) -> dict[str, Any]:
@@ -157,7 +160,7 @@ async def spawn(job: dict[str, Any], log: Path) -> ClientProcess:
     assert process.stdin is not None
     process.stdin.write(json.dumps(job).encode() + b"\n")
     await process.stdin.drain()
-    return ClientProcess(process)
+    return ClientProcess(process, log)
 
 
 def cpu(pids: Sequence[int]) -> list[ProcSample]:
@@ -356,7 +359,7 @@ def table(results: Sequence[Result]) -> str:
     head = (
         f"{'server':<16} {'members':>7} {'msg/s':>5} {'M':>5} {'frames':>7} {'miss':>5} "
         f"{'p50 ms':>7} {'p99 ms':>8} {'max ms':>8} {'send p50':>8} {'send err':>8} "
-        f"{'srv CPU%':>8} {'RSS MiB':>7} {'peak':>6} {'cli':>3} {'cli CPU%':>8} "
+        f"{'srv CPU%':>8} {'ms/msg':>6} {'RSS MiB':>7} {'peak':>6} {'cli':>3} {'cli CPU%':>8} "
         f"{'busiest':>7} {'setup s':>7}"
     )
     lines = [head, "-" * len(head)]
@@ -367,6 +370,7 @@ def table(results: Sequence[Result]) -> str:
             f"{len(r.latencies_ms):>7} {r.missing:>5} {r.pct(50):>7.1f} {r.pct(99):>8.1f} "
             f"{max(r.latencies_ms, default=float('nan')):>8.1f} {send:>8.1f} "
             f"{r.send_errors:>3} {r.accepted_per_s:>5.0f} {r.share(r.server_cpu):>8.0f} "
+            f"{1000 * r.server_cpu / r.messages:>6.1f} "
             f"{r.server_rss_mib:>7.0f} "
             f"{r.server_peak_mib:>6.0f} {r.clients:>3} {r.share(r.client_cpu):>8.0f} "
             f"{r.share(r.client_max_cpu):>7.0f} {r.setup_seconds:>7.1f}"
@@ -380,6 +384,7 @@ p50/p99/max: from just before the send request to the arrival at a member, over 
 and messages (the author's own copy included). send p50: the send request's round trip;
 err: sends refused or failed; acc/s: messages / time until the last send was answered.
 srv CPU%: the server process (user+system) during the measured phase, as a share of one core;
+ms/msg: server CPU time per message sent (less sensitive to other load on the machine);
 RSS after the phase, peak = VmHWM. cli: receiving client processes; cli CPU%: all of them
 together; busiest: the busiest one (100 % = one saturated core). setup: users, group/room,
 tokens. Client and server share this machine's cores. Synapse: presence off, rate limits off,
@@ -400,6 +405,7 @@ async def main(
     large_rate: float,
     seconds: float,
     with_synapse: bool,
+    synapse_sizes: Sequence[int] = (),
     clients: int | None = None,
 ) -> int:
     started = time.monotonic()
@@ -410,15 +416,21 @@ async def main(
     print(
         f"chat fan-out: sizes {list(sizes)}, {rate:g} msg/s ({large_rate:g} msg/s from "
         f"{LARGE} members), {seconds:g} s each; "
-        + ("Teamline and Synapse" if why_not is None else f"Teamline only: Synapse {why_not}"),
+        + (
+            f"Synapse at sizes {list(synapse_sizes)}"
+            if why_not is None
+            else f"Teamline only: Synapse {why_not}"
+        ),
         flush=True,
     )
     results: list[Result] = []
     failures: list[str] = []
-    for members in sorted(sizes):
+    for members in sorted(set(sizes) | set(synapse_sizes if why_not is None else ())):
         size_rate = large_rate if members >= LARGE else rate
         messages = max(1, round(size_rate * seconds))
         for name, run in systems:
+            if members not in (sizes if name == "teamline" else synapse_sizes):
+                continue
             t0 = time.monotonic()
             try:
                 result = await run(members, size_rate, messages, clients)
@@ -484,6 +496,12 @@ def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         f"--{prefix}seconds", type=float, default=15.0, help="sending time per size (%(default)s)"
     )
     parser.add_argument(
+        f"--{prefix}synapse-sizes",
+        default="10,100",
+        help="group sizes for Synapse (default %(default)s; 1000 adds about 12 minutes of "
+        "registering and joining)",
+    )
+    parser.add_argument(
         "--no-synapse", action="store_true", help="Teamline only (no Matrix Synapse run)"
     )
 
@@ -492,9 +510,13 @@ def run_from(args: argparse.Namespace, prefix: str = "") -> int:
     def get(name: str) -> Any:
         return getattr(args, (prefix + name).replace("-", "_"))
 
+    def sizes(name: str) -> list[int]:
+        return [int(n) for n in str(get(name)).split(",") if n.strip()]
+
     return asyncio.run(
         main(
-            sizes=[int(n) for n in str(get("sizes")).split(",") if n.strip()],
+            sizes=sizes("sizes"),
+            synapse_sizes=sizes("synapse-sizes"),
             rate=get("rate"),
             large_rate=get("large-rate"),
             seconds=get("seconds"),

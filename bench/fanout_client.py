@@ -34,8 +34,9 @@ from teamline.client import Client
 
 STAMP = re.compile(r"bench (\d+) (\d+\.\d+)")
 QUIET = 0.5  # seconds without any arrival before the members count as quiet
-SETTLE_TIMEOUT = 120.0
+SETTLE_TIMEOUT = 900.0
 SYNC_TIMEOUT_MS = 30_000
+SETUP_TIMEOUT = 300.0  # one set-up request on a busy homeserver
 CONCURRENCY = 16  # connects (Teamline) and set-up requests (Synapse) in flight at once
 
 # What a Synapse member syncs: the room's timeline only (no presence, receipts, typing,
@@ -129,7 +130,10 @@ async def synapse_member(
     headers = {"Authorization": f"Bearer {token}"}
     async with setup:
         response = await http.post(
-            f"/_matrix/client/v3/user/{user_id}/filter", json=SYNC_FILTER, headers=headers
+            f"/_matrix/client/v3/user/{user_id}/filter",
+            json=SYNC_FILTER,
+            headers=headers,
+            timeout=SETUP_TIMEOUT,
         )
         response.raise_for_status()
         filter_id = response.json()["filter_id"]
@@ -137,6 +141,7 @@ async def synapse_member(
             "/_matrix/client/v3/sync",
             params={"filter": json.dumps(EMPTY_FILTER), "timeout": "0"},
             headers=headers,
+            timeout=SETUP_TIMEOUT,
         )
         response.raise_for_status()
         since = response.json()["next_batch"]
