@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v5';
+const CACHE_VERSION = 'v6';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */
@@ -26,6 +26,7 @@ const SHELL = [
   '/static/js/app.js',
   '/static/js/controller.js',
   '/static/js/controller-chat.js',
+  '/static/js/controller-groups.js',
   '/static/js/controller-records.js',
   '/static/js/dom.js',
   '/static/js/event-socket.js',

@@ -1,11 +1,11 @@
 // @ts-check
 /**
- * The controller's part for the messenger (CHAT, GRP, CONT-4 … CONT-9): the contact list from
- * the server, conversations with their unread counts, message histories, sending with client
- * ids, receipts, typing, attachments, groups and drafts. Owned by the Controller
- * (`controller.chat`); it tells views about changes through the controller's events
+ * The controller's part for the messenger (CHAT, CONT-4 … CONT-9): the contact list from the
+ * server, conversations with their unread counts, message histories, sending with client ids,
+ * receipts, typing, attachments and drafts (groups: controller-groups.js). Owned by the
+ * Controller (`controller.chat`); it tells views about changes through the controller's events
  * "contacts", "conversation" (id), "messages" (conversation id), "unread", "typing"
- * (conversation id), "groups", "conversation-removed" (id), "contact-filter" and "incoming"
+ * (conversation id), "conversation-removed" (id), "contact-filter" and "incoming"
  * ({conversation, message}: a new message worth an in-app notification).
  */
 import {
@@ -19,8 +19,6 @@ import {
  * @typedef {import('./logic/chat.js').Attachment} Attachment
  * @typedef {import('./logic/contact-list.js').Contact} Contact
  * @typedef {import('./logic/contact-list.js').SmartFilter} SmartFilter
- * @typedef {{id: string, name: string, conversation_id: string, member_ids: string[],
- *   created_by: string, created_at: string, has_picture: boolean, muted: boolean}} Group
  * @typedef {{messages: Message[], complete: boolean}} History
  */
 
@@ -48,8 +46,6 @@ export class Chat {
     this.histories = new Map();
     /** @type {Map<string, Message[]>} messages that arrived while a history was loading */
     this.arriving = new Map();
-    /** @type {Map<string, Group>} */
-    this.groups = new Map();
     /** @type {Map<string, Map<string, number>>} conversation → user → typing until (epoch ms) */
     this.typing = new Map();
     /** @type {Map<string, number>} conversation → when I last announced typing */
@@ -64,8 +60,6 @@ export class Chat {
     for (const url of this.blobs?.values() ?? []) url.then((u) => u && URL.revokeObjectURL(u));
     /** @type {Map<string, Promise<string | null>>} attachment / group picture → blob URL */
     this.blobs = new Map();
-    /** @type {Map<string, number>} group → picture version (bumped on changes) */
-    this.pictureVersions = new Map();
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.contactsTimer = undefined;
     this.shownTotal = -1;
@@ -117,9 +111,8 @@ export class Chat {
       this.directs = new Map();
       for (const c of next.values()) if (c.kind === 'direct' && c.peer_id) this.directs.set(c.peer_id, c.id);
     }
-    if (groups?.groups) this.groups = new Map(groups.groups.map((/** @type {Group} */ g) => [g.id, g]));
+    if (groups?.groups) this.controller.groups.apply(groups.groups);
     this.emit('contacts');
-    this.emit('groups');
     this.changedUnread();
   }
 
@@ -197,8 +190,7 @@ export class Chat {
     await this.request('PUT', `/api/v1/conversations/${enc(id)}/mute`, { json: { muted } });
     const c = this.conversations.get(id);
     if (c) this.storeConversation({ ...c, muted });
-    for (const g of this.groups.values()) if (g.conversation_id === id) this.groups.set(g.id, { ...g, muted });
-    this.emit('groups');
+    this.controller.groups.setMuted(id, muted);
     this.emit('contacts');
   }
 
@@ -518,116 +510,10 @@ export class Chat {
     return url;
   }
 
-  // ---- Groups -----------------------------------------------------------------------------
-
   /**
-   * @param {string} name
-   * @param {string[]} memberIds
-   * @param {File | null} picture
-   * @returns {Promise<Group>}
-   */
-  async createGroup(name, memberIds, picture) {
-    /** @type {Group} */
-    let group = await this.request('POST', '/api/v1/groups', { json: { name, member_ids: memberIds } });
-    if (picture) group = await this.setGroupPicture(group.id, picture).catch(() => group);
-    this.storeGroup(group);
-    return group;
-  }
-
-  /** @param {Group} group */
-  storeGroup(group) {
-    const old = this.groups.get(group.id);
-    this.groups.set(group.id, group);
-    // Any change may be a new picture: fetch it again.
-    if (old && group.has_picture) {
-      this.pictureVersions.set(group.id, (this.pictureVersions.get(group.id) ?? 0) + 1);
-    }
-    const contacts = this.contacts ?? [];
-    const at = contacts.findIndex((c) => c.kind === 'group' && c.id === group.id);
-    /** @type {Contact} */
-    const entry = {
-      kind: 'group', id: group.id, title: group.name, subtitle: null, favorite: false, unread: 0,
-      conversation_id: group.conversation_id, last_activity_at: group.created_at, presence: null, number: null,
-      ...(at >= 0 ? contacts[at] : {}),
-    };
-    entry.title = group.name;
-    this.contacts = at >= 0 ? contacts.map((c, i) => (i === at ? entry : c)) : [...contacts, entry];
-    this.emit('groups');
-    this.emit('contacts');
-  }
-
-  /**
+   * Drops a conversation I am no longer in; an open chat of it closes.
    * @param {string} id
-   * @returns {Promise<Group>}
    */
-  async group(id) {
-    const group = await this.request('GET', `/api/v1/groups/${enc(id)}`);
-    this.storeGroup(group);
-    return group;
-  }
-
-  /** @param {string} id @param {string} name */
-  async renameGroup(id, name) {
-    this.storeGroup(await this.request('PATCH', `/api/v1/groups/${enc(id)}`, { json: { name } }));
-  }
-
-  /**
-   * @param {string} id
-   * @param {File} file
-   * @returns {Promise<Group>}
-   */
-  async setGroupPicture(id, file) {
-    const form = new FormData();
-    form.append('file', file);
-    const group = await this.request('PUT', `/api/v1/groups/${enc(id)}/picture`, { form });
-    this.storeGroup(group);
-    return group;
-  }
-
-  /**
-   * @param {string} id
-   * @returns {Promise<string | null>}
-   */
-  groupPictureUrl(id) {
-    const version = this.pictureVersions.get(id) ?? 0;
-    return this.blobUrl(`group:${id}:${version}`, `/api/v1/groups/${enc(id)}/picture?v=${version}`);
-  }
-
-  /** @param {string} id @param {string} userId */
-  async addMember(id, userId) {
-    await this.request('PUT', `/api/v1/groups/${enc(id)}/members/${enc(userId)}`);
-    const g = this.groups.get(id);
-    if (g && !g.member_ids.includes(userId)) this.storeGroup({ ...g, member_ids: [...g.member_ids, userId] });
-  }
-
-  /** @param {string} id @param {string} userId */
-  async removeMember(id, userId) {
-    await this.request('DELETE', `/api/v1/groups/${enc(id)}/members/${enc(userId)}`);
-    if (userId === this.meId) {
-      this.forgetGroup(id);
-      return;
-    }
-    const g = this.groups.get(id);
-    if (g) this.storeGroup({ ...g, member_ids: g.member_ids.filter((m) => m !== userId) });
-  }
-
-  /** @param {string} id */
-  leaveGroup(id) {
-    return this.removeMember(id, this.meId ?? '');
-  }
-
-  /** @param {string} id */
-  forgetGroup(id) {
-    const group = this.groups.get(id);
-    this.groups.delete(id);
-    this.contacts = (this.contacts ?? []).filter((c) => !(c.kind === 'group' && c.id === id));
-    const conversationId = group?.conversation_id ?? null;
-    if (conversationId) this.forgetConversation(conversationId);
-    this.emit('groups');
-    this.emit('contacts');
-  }
-
-  /** @param {string} id */
   forgetConversation(id) {
     this.conversations.delete(id);
     this.histories.delete(id);
@@ -707,13 +593,6 @@ export class Chat {
         return true;
       case 'conversation.removed':
         this.forgetConversation(data.conversation_id);
-        return true;
-      case 'group.updated':
-        this.storeGroup(data);
-        return true;
-      case 'group.deleted':
-        this.forgetGroup(data.id);
-        if (data.conversation_id) this.forgetConversation(data.conversation_id);
         return true;
       default:
         return false;

@@ -11,6 +11,7 @@ import { deviceNameFromUserAgent } from './logic/device-name.js';
 import { Records } from './controller-records.js';
 import { offerNotifications, subscribeDevice, unsubscribeDevice } from './push.js';
 import { Chat } from './controller-chat.js';
+import { Groups } from './controller-groups.js';
 
 /**
  * @typedef {import('./logic/presence.js').Presence} Presence
@@ -104,6 +105,8 @@ export class Controller extends EventTarget {
     this.records = new Records(this);
     /** contacts, conversations, messages and groups (controller-chat.js) */
     this.chat = new Chat(this);
+    /** my groups (controller-groups.js) */
+    this.groups = new Groups(this);
   }
 
   get signedIn() {
@@ -247,6 +250,7 @@ export class Controller extends EventTarget {
     this.pending = null;
     this.records.reset();
     this.chat.reset();
+    this.groups.reset();
     this.emit('signed-out', reason);
   }
 
@@ -584,7 +588,7 @@ export class Controller extends EventTarget {
         this.emit('journal', { gap: true });
         break;
       default:
-        if (!this.records.receive(frame?.type, data)) this.chat.receive(frame?.type, data);
+        if (!this.records.receive(frame?.type, data) && !this.chat.receive(frame?.type, data)) this.groups.receive(frame?.type, data);
         break;
     }
   }

@@ -121,10 +121,10 @@ export function mountChat(container, controller, conversationId) {
   const renderHead = () => {
     const c = conversation();
     const other = peer();
-    const group = c?.group_id ? chat.groups.get(c.group_id) : undefined;
+    const group = c?.group_id ? controller.groups.get(c.group_id) : undefined;
     const name = other?.display_name ?? group?.name ?? c?.title ?? '';
     title.textContent = name;
-    const key = `${other?.id}:${other?.avatar_version}:${group?.id}:${group?.name}:${chat.pictureVersions.get(group?.id ?? '')}`;
+    const key = `${other?.id}:${other?.avatar_version}:${group?.id}:${group?.name}:${controller.groups.pictureVersion(group?.id ?? '')}`;
     if (key !== headKey) {
       headKey = key;
       if (other) replace(avatarSlot, avatar(controller, other, { size: 'sm' }));
@@ -398,7 +398,7 @@ export function mountChat(container, controller, conversationId) {
     () => {
       renderHead();
       const c = conversation();
-      if (c?.group_id && !chat.groups.has(c.group_id)) chat.group(c.group_id).catch(() => {});
+      if (c?.group_id && !controller.groups.get(c.group_id)) controller.groups.fetch(c.group_id).catch(() => {});
     },
     (error) => {
       if (error?.status === 404) {

@@ -107,7 +107,7 @@ export function contactItem(controller, entry, style, actions) {
             'span',
             { class: 'contact-status', 'data-testid': `contact-status-${idPart}` },
             isUser ? h('span', { class: 'visually-hidden' }, `${t(presenceLabelKey(entry.presence))}: `) : null,
-            statusLine(entry, entry.kind === 'group' ? controller.chat.groups.get(entry.id)?.member_ids.length : undefined),
+            statusLine(entry, entry.kind === 'group' ? controller.groups.get(entry.id)?.member_ids.length : undefined),
           ),
         ),
       ),

@@ -141,8 +141,8 @@ export function mountContacts(container, controller) {
     const next = new Map();
     const items = visible.map((entry) => {
       const key = `${entry.kind}:${entry.id}`;
-      const group = entry.kind === 'group' ? controller.chat.groups.get(entry.id) : undefined;
-      const signature = `${entrySignature(entry, style)}|${controller.chat.pictureVersions.get(entry.id) ?? 0}|${group?.member_ids.length}|${group?.has_picture}`;
+      const group = entry.kind === 'group' ? controller.groups.get(entry.id) : undefined;
+      const signature = `${entrySignature(entry, style)}|${controller.groups.pictureVersion(entry.id)}|${group?.member_ids.length}|${group?.has_picture}`;
       const old = rows.get(key);
       const li = old && old.signature === signature ? old.li : contactItem(controller, entry, style, actions);
       next.set(key, { signature, li });

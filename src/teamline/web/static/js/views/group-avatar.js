@@ -14,8 +14,8 @@ export function groupAvatar(controller, groupId, name, size) {
   const fallback = h('span', { class: 'avatar-initials', 'aria-hidden': 'true' }, initials(name));
   const img = h('img', { alt: '', hidden: true, draggable: 'false' });
   const el = h('span', { class: `avatar avatar-${size} group-avatar`, 'data-testid': 'group-avatar' }, fallback, img);
-  if (controller.chat.groups.get(groupId)?.has_picture) {
-    controller.chat.groupPictureUrl(groupId).then((url) => {
+  if (controller.groups.get(groupId)?.has_picture) {
+    controller.groups.pictureUrl(groupId).then((url) => {
       if (!url) return;
       img.src = url;
       img.hidden = false;

@@ -16,7 +16,7 @@ import { leaveChatScreen, openChatScreen } from './routes.js';
 
 /**
  * @typedef {import('../controller.js').Controller} Controller
- * @typedef {import('../controller-chat.js').Group} Group
+ * @typedef {import('../controller-groups.js').Group} Group
  */
 
 /**
@@ -104,7 +104,7 @@ export function openGroupForm(controller) {
         }
         submit.disabled = true;
         try {
-          const group = await controller.chat.createGroup(name.value.trim(), [...picker.chosen], picture.file());
+          const group = await controller.groups.create(name.value.trim(), [...picker.chosen], picture.file());
           sheet.close();
           toast(t('group.created', { name: group.name }), { kind: 'success' });
           openChatScreen(group.conversation_id);
@@ -135,46 +135,52 @@ export function openGroupDetails(controller, groupId) {
   const body = h('div', { class: 'group-details' }, h('p', { class: 'muted' }, t('common.loading')));
   const sheet = openSheet({ title: t('group.manage'), testid: 'group-details', content: body, onClose: () => controller.removeEventListener('groups', render) });
 
+  // The fields live across renders: an event while someone types must not take their text.
+  let nameEdited = false;
+  const name = h('input', { class: 'input', type: 'text', maxlength: 100, 'data-testid': 'group-rename', oninput: () => { nameEdited = true; } });
+  const picture = h('input', {
+    type: 'file',
+    accept: 'image/*',
+    class: 'visually-hidden',
+    'data-testid': 'group-picture-change',
+    onchange: async () => {
+      const file = picture.files?.[0];
+      if (!file) return;
+      try {
+        await controller.groups.setPicture(groupId, file);
+        toast(t('group.pictureSaved'), { kind: 'success' });
+      } catch (error) {
+        toast(errorText(error), { kind: 'error' });
+      }
+    },
+  });
+  const muted = h('input', {
+    type: 'checkbox',
+    class: 'switch',
+    role: 'switch',
+    'data-testid': 'group-mute',
+    'aria-label': t('group.mute'),
+    onchange: async () => {
+      const group = controller.groups.get(groupId);
+      if (!group) return;
+      try {
+        await controller.chat.setMuted(group.conversation_id, muted.checked);
+      } catch (error) {
+        muted.checked = !muted.checked;
+        toast(errorText(error), { kind: 'error' });
+      }
+    },
+  });
+
   const render = () => {
-    const group = controller.chat.groups.get(groupId);
+    const group = controller.groups.get(groupId);
     if (!group) {
       replace(body, h('p', { class: 'muted' }, t('group.gone')));
       return;
     }
     const me = controller.me?.id;
-    const name = h('input', { class: 'input', type: 'text', value: group.name, maxlength: 100, 'data-testid': 'group-rename' });
-    const picture = h('input', {
-      type: 'file',
-      accept: 'image/*',
-      class: 'visually-hidden',
-      'data-testid': 'group-picture-change',
-      onchange: async () => {
-        const file = picture.files?.[0];
-        if (!file) return;
-        try {
-          await controller.chat.setGroupPicture(groupId, file);
-          toast(t('group.pictureSaved'), { kind: 'success' });
-        } catch (error) {
-          toast(errorText(error), { kind: 'error' });
-        }
-      },
-    });
-    const muted = h('input', {
-      type: 'checkbox',
-      class: 'switch',
-      role: 'switch',
-      checked: Boolean(controller.chat.conversations.get(group.conversation_id)?.muted ?? group.muted),
-      'data-testid': 'group-mute',
-      'aria-label': t('group.mute'),
-      onchange: async () => {
-        try {
-          await controller.chat.setMuted(group.conversation_id, muted.checked);
-        } catch (error) {
-          muted.checked = !muted.checked;
-          toast(errorText(error), { kind: 'error' });
-        }
-      },
-    });
+    if (!nameEdited) name.value = group.name;
+    muted.checked = Boolean(controller.chat.conversations.get(group.conversation_id)?.muted ?? group.muted);
     const members = group.member_ids
       .map((id) => controller.users.get(id))
       .filter((u) => u !== undefined)
@@ -189,9 +195,10 @@ export function openGroupDetails(controller, groupId) {
           onsubmit: async (/** @type {Event} */ event) => {
             event.preventDefault();
             const next = name.value.trim();
+            nameEdited = false;
             if (!next || next === group.name) return;
             try {
-              await controller.chat.renameGroup(groupId, next);
+              await controller.groups.rename(groupId, next);
               toast(t('group.renamed', { name: next }), { kind: 'success' });
             } catch (error) {
               toast(errorText(error), { kind: 'error' });
@@ -223,7 +230,7 @@ export function openGroupDetails(controller, groupId) {
                   'data-testid': `group-remove-${user.id}`,
                   onclick: async () => {
                     try {
-                      await controller.chat.removeMember(groupId, user.id);
+                      await controller.groups.removeMember(groupId, user.id);
                     } catch (error) {
                       toast(errorText(error), { kind: 'error' });
                     }
@@ -241,7 +248,7 @@ export function openGroupDetails(controller, groupId) {
           const ok = await confirmSheet({ title: t('group.leave'), message: t('group.leaveConfirm', { name: group.name }), confirmLabel: t('group.leave'), danger: true, testid: 'group-leave-confirm' });
           if (!ok) return;
           try {
-            await controller.chat.leaveGroup(groupId);
+            await controller.groups.leave(groupId);
             sheet.close();
             toast(t('group.left', { name: group.name }));
             leaveChatScreen();
@@ -254,7 +261,7 @@ export function openGroupDetails(controller, groupId) {
   };
   controller.addEventListener('groups', render);
   render();
-  controller.chat.group(groupId).catch(() => {});
+  controller.groups.fetch(groupId).catch(() => {});
 }
 
 /**
@@ -274,7 +281,7 @@ function openAddMembers(controller, group) {
         'data-testid': 'group-add-save',
         onclick: async () => {
           try {
-            for (const id of picker.chosen) await controller.chat.addMember(group.id, id);
+            for (const id of picker.chosen) await controller.groups.addMember(group.id, id);
             sheet.close();
           } catch (error) {
             toast(errorText(error), { kind: 'error' });
