@@ -48,7 +48,8 @@ def two_people(new_page: NewPage, make_user: MakeUser, english: bool = False) ->
     anna = make_user("Anna Absender")
     bernd = make_user("Bernd Empfänger")
     locale = "en-US" if english else "de-DE"
-    anna_page = new_page(locale=locale)
+    # The English run shows the sender in the dark theme.
+    anna_page = new_page(locale=locale, color_scheme="dark" if english else "light")
     sign_in(anna_page, anna["login"])
     bernd_page = new_page(locale=locale)
     # Records what the app puts on its icon (Badging API).

@@ -198,7 +198,10 @@ export function mountContacts(container, controller) {
     ),
   );
   for (const type of ['users', 'user', 'me', 'settings', 'contacts', 'unread', 'groups']) disposer.listen(controller, type, schedule);
-  disposer.listen(controller, 'contact-filter', render);
+  disposer.listen(controller, 'contact-filter', () => {
+    render();
+    chips.get(controller.chat.filter)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
   render();
   return () => disposer.dispose();
 }
