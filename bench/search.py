@@ -1,31 +1,41 @@
-"""Search latency over a large archive (SRCH-1…3): ``python -m bench.search [--postgres]``.
+"""Search latency over a large archive (SRCH-1…3): ``python -m bench.search [--full] [--postgres]``.
 
-Builds a fresh database with synthetic data through the real indexing code
+Builds a database with synthetic data through the real indexing code
 (``teamline.search.index.put_many``): chat messages in many conversations, company phonebook
 entries, and journal entries of many users. Then it times ``SearchService.search`` (what
 ``GET /api/v1/search`` runs, without HTTP) for one-fragment, two-fragment and digit queries
 of a user who is in 50 conversations, and prints p50/p95/p99.
+
+The default size is a tenth of the target (100,000 messages, 10,000 phonebook and 10,000
+journal entries; a few minutes); ``--full`` is the target size (1,000,000 / 100,000 /
+100,000; indexing alone takes several minutes). Building the data is most of the time:
+``--sqlite-file PATH`` and ``--pg-database NAME`` keep the database and reuse it on the next
+run with the same sizes (delete it after a change to the indexing code).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.config import Settings
 from teamline.core.db import Database
 from teamline.core.migrate import upgrade
-from teamline.search.index import Document, put_many
+from teamline.search.index import PG_TSV, Document, put_many
+from teamline.search.models import SearchDocument
 from teamline.search.service import SearchService
 
 FIRST = [
@@ -216,73 +226,164 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def run(url: str, messages: int, entries: int, journal: int, rounds: int) -> None:
+COPIED = ("rowid", "source", "ref_id", "scope", "title", "subtitle", "words", "digits", "extra")
+
+
+async def copy_from_sqlite(db: Database, path: Path) -> None:
+    """Fill an empty PostgreSQL bench database with the documents of a SQLite bench file
+    (the same synthetic data, indexed by the same code) far faster than indexing them anew:
+    rows by COPY, ``tsv`` by the expression ``put_many`` uses, the GIN index built once."""
+    import sqlite3
+
+    source = sqlite3.connect(path)
+    dsn = db.url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(dsn)
+    try:
+        index = await connection.fetchval(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_documents_tsv'"
+        )
+        await connection.execute("DROP INDEX ix_search_documents_tsv")
+        cursor = source.execute(f"SELECT {', '.join(COPIED)}, updated_at FROM search_documents")
+        while rows := cursor.fetchmany(50_000):
+            await connection.copy_records_to_table(
+                "search_documents",
+                records=[
+                    (*row[:-1], datetime.fromisoformat(row[-1]).replace(tzinfo=UTC)) for row in rows
+                ],
+                columns=[*COPIED, "updated_at"],
+            )
+        await connection.execute(f"UPDATE search_documents SET tsv = {PG_TSV}")
+        await connection.execute(index)
+        await connection.execute(
+            "SELECT setval('search_documents_rowid_seq', (SELECT max(rowid) FROM search_documents))"
+        )
+        await connection.execute("VACUUM ANALYZE search_documents")
+    finally:
+        await connection.close()
+        source.close()
+
+
+async def run(
+    url: str,
+    messages: int,
+    entries: int,
+    journal: int,
+    rounds: int,
+    copy_from: Path | None = None,
+) -> None:
     db = Database(url)
     await upgrade(db.engine)
-    docs = documents(messages, entries, journal)
-    started = time.perf_counter()
-    for i in range(0, len(docs), BATCH):
-        async with db.write() as session:
-            await put_many(session, docs[i : i + BATCH])
-    load = time.perf_counter() - started
-    if not db.is_sqlite:
-        async with db.write() as session:
-            from sqlalchemy import text
-
-            await session.execute(text("ANALYZE search_documents"))
-    print(f"  indexed {len(docs):,} documents in {load:.0f} s ({len(docs) / load:,.0f}/s)")
+    if copy_from is not None:
+        async with db.read() as session:
+            empty = await session.scalar(select(SearchDocument.rowid).limit(1)) is None
+        if empty:
+            started = time.perf_counter()
+            await copy_from_sqlite(db, copy_from)
+            print(f"  copied from {copy_from} in {time.perf_counter() - started:.0f} s")
+    async with db.read() as session:
+        present = int(await session.scalar(select(func.count()).select_from(SearchDocument)) or 0)
+    wanted = messages + entries + journal
+    if present == wanted:
+        print(f"  reusing {present:,} indexed documents")
+    elif present:
+        await db.close()
+        raise SystemExit(f"  the database holds {present:,} documents, not {wanted:,}: delete it")
+    else:
+        docs = documents(messages, entries, journal)
+        started = time.perf_counter()
+        for i in range(0, len(docs), BATCH):
+            async with db.write() as session:
+                await put_many(session, docs[i : i + BATCH])
+        load = time.perf_counter() - started
+        print(f"  indexed {len(docs):,} documents in {load:.0f} s ({len(docs) / load:,.0f}/s)")
+        del docs
     service = SearchService(db, Settings(), conversations_of)
+    started = time.perf_counter()
+    steps = await service.tidy()  # what the hourly housekeeping does
+    if steps:
+        print(f"  merged the index segments in {time.perf_counter() - started:.0f} s")
+    async with db.write() as session:
+        await session.execute(text("ANALYZE" if db.is_sqlite else "ANALYZE search_documents"))
+    for query in [q for queries in QUERIES.values() for q in queries]:  # warm the cache
+        await service.search(USER, query, 10)
+    print(f"  load average before: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
     for kind, queries in QUERIES.items():
         timings: list[float] = []
+        cpu: list[float] = []
         hits = 0
         for _ in range(rounds):
             for query in queries:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 results = await service.search(USER, query, 10)
                 timings.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
                 hits += len(results)
+        # CPU time of this process (every thread): on SQLite all the work of a search, and
+        # what it costs without other programs' processes sharing the cores; on PostgreSQL
+        # only the client's part (the server's work is not counted).
         print(
             f"  {kind:<14} n={len(timings):<4} p50 {statistics.median(timings):6.1f} ms  "
             f"p95 {percentile(timings, 95):6.1f} ms  p99 {percentile(timings, 99):6.1f} ms  "
-            f"(avg {hits / len(timings):.1f} results)"
+            f"(avg {hits / len(timings):.1f} results; CPU p50 {statistics.median(cpu):.1f} "
+            f"p95 {percentile(cpu, 95):.1f} ms)"
         )
+    print(f"  load average after: {os.getloadavg()[0]:.1f}")
     await db.close()
 
 
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--journal", type=int, default=100_000)
+    parser.add_argument("--full", action="store_true", help="the target size (1 M messages)")
+    parser.add_argument("--messages", type=int, help="chat messages (100,000; --full 1,000,000)")
+    parser.add_argument("--entries", type=int, help="phonebook entries (10,000; --full 100,000)")
+    parser.add_argument("--journal", type=int, help="journal entries (10,000; --full 100,000)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database here, reuse it")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument(
         "--postgres", nargs="?", const="postgresql://postgres@127.0.0.1:5432/postgres"
     )
-    args = parser.parse_args(argv)
-    print(
-        f"search: {args.messages:,} messages, {args.entries:,} phonebook entries, "
-        f"{args.journal:,} journal entries"
+    parser.add_argument("--pg-database", help="keep the PostgreSQL database of this name, reuse it")
+    parser.add_argument(
+        "--pg-copy-from",
+        type=Path,
+        metavar="SQLITE_FILE",
+        help="fill a new PostgreSQL database from a --sqlite-file of the same sizes "
+        "(COPY, then tsv as put_many computes it) instead of indexing every document anew",
     )
-    with tempfile.TemporaryDirectory(prefix="teamline-bench-search-") as tmp:
+    args = parser.parse_args(argv)
+    scale = 10 if args.full else 1
+    messages = args.messages if args.messages is not None else 100_000 * scale
+    entries = args.entries if args.entries is not None else 10_000 * scale
+    journal = args.journal if args.journal is not None else 10_000 * scale
+    print(
+        f"search: {messages:,} messages, {entries:,} phonebook entries, {journal:,} journal entries"
+    )
+    if not args.no_sqlite:
         print("sqlite")
-        await run(
-            f"sqlite+aiosqlite:///{Path(tmp) / 'search.db'}",
-            args.messages,
-            args.entries,
-            args.journal,
-            args.rounds,
-        )
+        if args.sqlite_file:
+            url = f"sqlite+aiosqlite:///{args.sqlite_file.resolve()}"
+            await run(url, messages, entries, journal, args.rounds)
+        else:
+            with tempfile.TemporaryDirectory(prefix="teamline-bench-search-") as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'search.db'}"
+                await run(url, messages, entries, journal, args.rounds)
     if args.postgres:
         server = args.postgres
-        database = f"teamline_bench_search_{int(time.time())}"
+        database = args.pg_database or f"teamline_bench_search_{int(time.time())}"
         admin = await asyncpg.connect(server)
-        await admin.execute(f'CREATE DATABASE "{database}"')
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{database}"')
         try:
             print("postgres")
             base = server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-            await run(f"{base}/{database}", args.messages, args.entries, args.journal, args.rounds)
+            await run(
+                f"{base}/{database}", messages, entries, journal, args.rounds, args.pg_copy_from
+            )
         finally:
-            await admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+            if not args.pg_database:
+                await admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
             await admin.close()
     return 0
 

@@ -85,10 +85,11 @@ class Container:
 
     async def housekeeping(self) -> None:
         """Drop what retention no longer needs: old events, old failed sign-ins, uploads
-        that were never sent."""
+        that were never sent; and merge the search index's segments."""
         await self.events.prune()
         await self.accounts.prune_failures()
         await self.attachments.prune_unsent()
+        await self.search.tidy()
 
     async def stop(self) -> None:
         await self.push.stop()

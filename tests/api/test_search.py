@@ -306,3 +306,47 @@ async def test_chat_hits_only_from_my_conversations_and_open_at_the_message(
     ]
     # The contacts' index does not carry chat words.
     assert titles(await search(company, "angebot"), "chat") == []
+
+
+@pytest.mark.feature("SRCH-2")
+async def test_long_fragments_match_word_starts_only(server: Server, company: Client) -> None:
+    async with server.container.db.write() as session:
+        await put(
+            session,
+            Document(
+                source="company-phonebook",
+                ref_id="long1",
+                scope=["all"],
+                title="Donaudampfschifffahrtsgesellschaft",
+            ),
+        )
+    for query in ["donaudampfschiff", "Donaudampfschifffahrtsgesellschaft", "donau"]:
+        assert titles(await search(company, query), "company-phonebook") == [
+            "Donaudampfschifffahrtsgesellschaft"
+        ]
+    for query in ["donaudampfschiffx", "dampfschifffahrt", "donaudampfschifffahrtsgesellschaften"]:
+        assert titles(await search(company, query), "company-phonebook") == []
+
+
+@pytest.mark.feature("SRCH-1")
+async def test_merging_the_index_keeps_every_result(server: Server, company: Client) -> None:
+    for i in range(12):  # one transaction each: many small index segments
+        async with server.container.db.write() as session:
+            await put(
+                session,
+                Document(
+                    source="company-phonebook",
+                    ref_id=f"seg{i}",
+                    scope=["all"],
+                    title=f"Segment Firma {i}",
+                    numbers=[f"+49302000{i:03d}"],
+                ),
+            )
+    before = await search(company, "segment firma", limit=50)
+    assert len(before) == 12
+    await server.container.search.tidy()
+    await server.container.housekeeping()
+    assert await search(company, "segment firma", limit=50) == before
+    assert titles(await search(company, "030 2000 011"), "company-phonebook") == [
+        "Segment Firma 11"
+    ]

@@ -25,7 +25,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.core.ids import utcnow
@@ -65,6 +77,19 @@ class _Indexed:
     digits: str
 
 
+# PostgreSQL indexes every word's starts (1 to PREFIX_MAX characters) and the scope tokens
+# (marked with "_", which no word holds) as exact lexemes. A query then names exact lexemes
+# only: GIN finds its rows without expanding prefixes over the whole lexicon and without a
+# recheck of each row (weights would need one). Migration 0006 holds the same expression.
+PREFIX_MAX = 12
+PG_TSV = (
+    "array_to_tsvector(ARRAY("
+    "SELECT left(w, n) FROM unnest(string_to_array(words, ' ')) AS w, "
+    f"generate_series(1, least(length(w), {PREFIX_MAX})) AS n "
+    "UNION SELECT '_' || s FROM unnest(string_to_array(scope, ' ')) AS s))"
+)
+
+
 def scope_tokens(source: str, scope: Iterable[str]) -> list[str]:
     """Index tokens for who may find a document, fused with its source:
     ``("company-phonebook", ["all"])`` → ``["companyphonebookall"]``.
@@ -83,6 +108,15 @@ def words_table(source: str) -> str:
 
 def _is_sqlite(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def _ref_id_in(session: AsyncSession, ref_ids: Sequence[str]) -> ColumnElement[bool]:
+    """``ref_id IN (...)``; on PostgreSQL as ``= ANY(<one array parameter>)``: for a list of
+    parameters its cached generic plan uses the index for ``source`` only and compares
+    every row of the source with the whole list (seconds per batch)."""
+    if _is_sqlite(session):
+        return SearchDocument.ref_id.in_(ref_ids)
+    return SearchDocument.ref_id == any_(bindparam("ref_ids", list(ref_ids), type_=ARRAY(String)))
 
 
 def _row(document: Document, now: datetime) -> dict[str, Any]:
@@ -115,16 +149,23 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
         return
     now = utcnow()
     rows = {(d.source, d.ref_id): _row(d, now) for d in documents}
-    found = await session.execute(
-        select(SearchDocument.ref_id, *_INDEXED).where(
-            tuple_(SearchDocument.source, SearchDocument.ref_id).in_(list(rows))
-        )
-    )
+    # One "source = ? AND ref_id IN (...)" per source, answered from the unique index.
+    by_source: dict[str, list[str]] = {}
+    for source, ref_id in rows:
+        by_source.setdefault(source, []).append(ref_id)
     indexed: list[tuple[int, dict[str, Any]]] = []
     old: list[_Indexed] = []
-    for ref_id, rowid, source, words_, scope, digits in found.all():
-        old.append(_Indexed(int(rowid), source, words_, scope, digits))
-        indexed.append((int(rowid), rows.pop((source, ref_id))))
+    for source, ref_ids in by_source.items():
+        for start in range(0, len(ref_ids), 1000):
+            found = await session.execute(
+                select(SearchDocument.ref_id, *_INDEXED).where(
+                    SearchDocument.source == source,
+                    _ref_id_in(session, ref_ids[start : start + 1000]),
+                )
+            )
+            for ref_id, rowid, source_, words_, scope, digits in found.all():
+                old.append(_Indexed(int(rowid), source_, words_, scope, digits))
+                indexed.append((int(rowid), rows.pop((source_, ref_id))))
     if old:
         if _is_sqlite(session):
             await _fts_remove(session, old)
@@ -159,9 +200,7 @@ async def drop_many(session: AsyncSession, source: str, ref_ids: Sequence[str]) 
     for start in range(0, len(ref_ids), 500):
         chunk = ref_ids[start : start + 500]
         rows = await session.execute(
-            select(*_INDEXED).where(
-                SearchDocument.source == source, SearchDocument.ref_id.in_(chunk)
-            )
+            select(*_INDEXED).where(SearchDocument.source == source, _ref_id_in(session, chunk))
         )
         await _remove(session, [_Indexed(int(r[0]), *r[1:]) for r in rows.all()])
 
@@ -188,15 +227,9 @@ async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
 
 async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
     if not _is_sqlite(session):
-        # Words carry weight A and scope tokens weight B, so that a query fragment can never
-        # match a scope token; digits use the trigram index on the plain column.
+        # Digits use the trigram index on the plain column.
         await session.execute(
-            text(
-                "UPDATE search_documents SET tsv = "
-                "setweight(to_tsvector('simple', words), 'A') || "
-                "setweight(to_tsvector('simple', scope), 'B') "
-                "WHERE rowid = ANY(:ids)"
-            ),
+            text(f"UPDATE search_documents SET tsv = {PG_TSV} WHERE rowid = ANY(:ids)"),
             {"ids": [r for r, _ in indexed]},
         )
         return

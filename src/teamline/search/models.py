@@ -1,9 +1,10 @@
 """Search tables: one document per searchable thing, and recent searches.
 
-The full-text structures differ by database and are created by migration 0003: on SQLite two
-FTS5 tables over ``search_documents`` (``search_fts``: words and scope, unicode61 with
-prefix indexes; ``search_digits``: trigram, for numbers); on PostgreSQL a ``tsv`` tsvector
-column with a GIN index and a pg_trgm index on ``digits``.
+The full-text structures differ by database and are created by migrations 0003 and 0006: on
+SQLite two FTS5 tables over ``search_documents`` (``search_fts`` and, for chat messages,
+``search_chat_fts``: words and scope, unicode61 with prefix indexes of 1 to 6 characters;
+``search_digits``: trigram, for numbers); on PostgreSQL a ``tsv`` tsvector column of exact
+lexemes (word starts, scope tokens) with a GIN index, and a pg_trgm index on ``digits``.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@ recency; the few candidates are then ranked by how well their title matches.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.config import Settings
@@ -80,13 +82,48 @@ class SearchService:
             words = fragments(query)
             if not words:
                 return []
-            for source in SOURCES:
-                rows = await store.match_words(
-                    session, words, allowed[source], CANDIDATES, words_table(source)
-                )
-                ranked = sorted(rows, key=lambda row: _rank(str(row[4]), words))
-                results.extend(_result(row) for row in ranked[:limit])
+            found: dict[str, Sequence[Any]] = {}
+            # The chat archive, by far the largest, is asked on a connection of its own while
+            # this one asks the other sources (SQLite runs both at once in WAL mode).
+            async with asyncio.TaskGroup() as group:
+                chat = group.create_task(self._chat(words, allowed["chat"]))
+                for source in SOURCES:
+                    if source != "chat":
+                        found[source] = await store.match_words(
+                            session, words, allowed[source], CANDIDATES, words_table(source)
+                        )
+            found["chat"] = chat.result()
+        for source in SOURCES:
+            ranked = sorted(found[source], key=lambda row: _rank(str(row[4]), words))
+            results.extend(_result(row) for row in ranked[:limit])
         return results
+
+    async def _chat(self, words: list[str], allowed: list[str]) -> Sequence[Any]:
+        async with self.db.read() as session:
+            return await store.match_words(session, words, allowed, CANDIDATES, words_table("chat"))
+
+    async def tidy(self, pages_per_step: int = 1000, max_steps: int = 10_000) -> int:
+        """Merge the SQLite full-text indexes into one segment each (the hourly housekeeping
+        runs it; PostgreSQL needs nothing). Documents arrive one by one and leave many
+        segments, and every query term is looked up in each of them: merged, a search does a
+        fraction of the work. Each step merges at most ``pages_per_step`` pages in a short
+        write transaction of its own, so writers wait at most one step. Returns the steps."""
+        if not self.db.is_sqlite:
+            return 0
+        steps = 0
+        for table in ("search_fts", "search_chat_fts", "search_digits"):
+            while steps < max_steps:
+                async with self.db.write() as session:
+                    before = int(await session.scalar(text("SELECT total_changes()")) or 0)
+                    await session.execute(
+                        text(f"INSERT INTO {table}({table}, rank) VALUES ('merge', :n)"),
+                        {"n": -pages_per_step},
+                    )
+                    after = int(await session.scalar(text("SELECT total_changes()")) or 0)
+                steps += 1
+                if after - before < 2:  # nothing left to merge (FTS5's documented signal)
+                    break
+        return steps
 
     async def recent(self, user_id: str) -> list[str]:
         async with self.db.read() as session:

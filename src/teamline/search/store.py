@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from teamline.search.index import PREFIX_MAX
 from teamline.search.models import RecentSearch
 
 COLUMNS = "d.rowid, d.source, d.ref_id, d.scope, d.title, d.subtitle, d.extra"
@@ -35,14 +36,40 @@ async def match_words(
             f"WHERE {table} MATCH :m ORDER BY f.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": match, "n": limit})).all()
-    words = " & ".join(f"'{fragment}':*A" for fragment in fragments)
-    scope = " | ".join(f"'{token}':B" for token in scope_tokens)
-    tsquery = f"{words} & ({scope})"
+    # Exact lexemes (see teamline.search.index.PG_TSV); a fragment longer than the indexed
+    # word starts is found by its first PREFIX_MAX characters and checked on the row.
+    words = " & ".join(_lexeme(fragment[:PREFIX_MAX]) for fragment in fragments)
+    scope = " | ".join(_lexeme(f"_{token}") for token in scope_tokens)
+    params: dict[str, Any] = {"q": f"{words} & ({scope})", "n": limit}
+    checks = ""
+    for i, fragment in enumerate(f for f in fragments if len(f) > PREFIX_MAX):
+        checks += f" AND ' ' || d.words LIKE :w{i}"
+        params[f"w{i}"] = f"% {fragment}%"
+    await _plain_plans(session)
+    # "+ 0": rank the bitmap scan's rows rather than walk the whole table backwards by
+    # rowid hoping to meet matches soon (the planner cannot know they are rare).
     query = text(
         f"SELECT {COLUMNS} FROM search_documents d "
-        "WHERE d.tsv @@ to_tsquery('simple', :q) ORDER BY d.rowid DESC LIMIT :n"
+        f"WHERE d.tsv @@ CAST(:q AS tsquery){checks} ORDER BY d.rowid + 0 DESC LIMIT :n"
     )
-    return (await session.execute(query, {"q": tsquery, "n": limit})).all()
+    return (await session.execute(query, params)).all()
+
+
+async def _plain_plans(session: AsyncSession) -> None:
+    """No JIT compilation and no parallel workers for this transaction's searches: the
+    planner cannot estimate how few rows an OR of scope tokens leaves, and either would add
+    100–400 ms of start-up to a query of a few milliseconds."""
+    await session.execute(
+        text(
+            "SELECT set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+    )
+
+
+def _lexeme(value: str) -> str:
+    """A tsquery operand matching exactly ``value``."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequence[Any]:
@@ -55,6 +82,7 @@ async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequen
             "ORDER BY search_digits.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": f'"{digits}"', "n": limit})).all()
+    await _plain_plans(session)
     query = text(
         f"SELECT {COLUMNS} FROM search_documents d WHERE d.digits LIKE :m "
         "ORDER BY d.rowid DESC LIMIT :n"
