@@ -44,6 +44,17 @@ def last_message(page: Page) -> Any:
 Pair = tuple[Page, dict[str, Any], Page, dict[str, Any]]
 
 
+UNREAD_ZERO = """async () => {
+    const headers = {Authorization: `Bearer ${localStorage.getItem('teamline.token')}`};
+    const r = await (await fetch('/api/v1/conversations', {headers})).json();
+    return r.unread_total === 0;
+}"""
+
+
+def unread_total(page: Page) -> int:
+    return int(api(page, "GET", "/api/v1/conversations")["unread_total"])
+
+
 def two_people(new_page: NewPage, make_user: MakeUser, english: bool = False) -> Pair:
     anna = make_user("Anna Absender")
     bernd = make_user("Bernd Empfänger")
@@ -99,13 +110,7 @@ def test_two_colleagues_chat_live_and_unread_counts_clear(
     expect(bernd_page.get_by_test_id("chat-title")).to_have_text("Anna Absender")
     expect(bernd_page.get_by_test_id("message")).to_have_count(2)
     expect(last_message(bernd_page)).to_contain_text("Es geht um das Angebot.")
-    bernd_page.wait_for_function(
-        """async () => {
-            const headers = {Authorization: `Bearer ${localStorage.getItem('teamline.token')}`};
-            const r = await (await fetch('/api/v1/conversations', {headers})).json();
-            return r.unread_total === 0;
-        }"""
-    )
+    bernd_page.wait_for_function(UNREAD_ZERO)
     bernd_page.wait_for_function("window.badge === 0")
     # Anna sees her messages read (CHAT-8 receipts).
     expect(last_message(anna_page).get_by_test_id("message-receipt")).to_have_attribute(
@@ -217,8 +222,10 @@ def test_history_pages_and_links_and_numbers(new_page: NewPage, make_user: MakeU
         f"/api/v1/conversations/{conversation['id']}/messages",
         {"text": "Details: https://example.org/angebot?id=7. Oder +49 30 1234567 anrufen."},
     )
-    bernd_page.goto(f"/chat/{conversation['id']}")
+    # The address a push notification opens.
+    bernd_page.goto(f"/#/chat/{conversation['id']}")
     expect(bernd_page.get_by_test_id("chat")).to_be_visible()
+    expect(bernd_page).to_have_url(re.compile(rf"/chat/{conversation['id']}$"))
     messages = bernd_page.get_by_test_id("message")
     expect(messages).to_have_count(50)
     link = last_message(bernd_page).get_by_test_id("message-link")
@@ -237,6 +244,26 @@ def test_history_pages_and_links_and_numbers(new_page: NewPage, make_user: MakeU
     expect(bernd_page.get_by_test_id("chat-older")).to_contain_text("Hier beginnt")
     kept = messages.filter(has_text="Nachricht 22").first.bounding_box()
     assert kept is not None and 0 < kept["y"] < 740, "the message read before stays on screen"
+
+    # Scrolled up, a new message is not read yet: a button leads down to it, which reads it.
+    api(
+        anna_page,
+        "POST",
+        f"/api/v1/conversations/{conversation['id']}/messages",
+        {"text": "Ganz neu"},
+    )
+    jump = bernd_page.get_by_test_id("chat-new-below")
+    expect(jump).to_be_visible()
+    assert unread_total(bernd_page) == 1
+    jump.click()
+    expect(jump).to_be_hidden()
+    expect(last_message(bernd_page)).to_be_in_viewport()
+    bernd_page.wait_for_function(UNREAD_ZERO)
+
+    # Opened from a link, "back" leads to the contacts.
+    bernd_page.get_by_test_id("chat-back").click()
+    expect(bernd_page.get_by_test_id("contacts")).to_be_visible()
+    expect(bernd_page).to_have_url(re.compile(r"/contacts$"))
     shot(bernd_page, "c4-chat-history-de")
 
 

@@ -107,6 +107,13 @@ def test_a_group_is_created_used_renamed_muted_and_left(
     # The creator removes Tina.
     details.get_by_test_id(f"group-remove-{third['id']}").click()
     expect(details.get_by_test_id(f"group-member-{third['id']}")).to_have_count(0)
+    # … and adds her again.
+    details.get_by_test_id("group-add-members").click()
+    adding = page.get_by_test_id("group-add")
+    adding.get_by_test_id("group-add-list-filter").fill("Tina")
+    adding.get_by_test_id(f"member-option-{third['id']}").click()
+    adding.get_by_test_id("group-add-save").click()
+    expect(details.get_by_test_id(f"group-member-{third['id']}")).to_be_visible()
     details.get_by_test_id("group-details-close").click()
 
     # GRP-3: the member mutes it; unread counts are still kept, shown quietly.
