@@ -187,6 +187,8 @@ function attachMenu(el, open) {
     });
   }
   el.addEventListener('keydown', (event) => {
+    // Keys on a link inside belong to the link.
+    if (event.target !== el) return;
     if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey) || event.key === 'Enter') {
       event.preventDefault();
       open();
