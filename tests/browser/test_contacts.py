@@ -212,3 +212,26 @@ def test_compact_and_detailed_styles(new_page: NewPage, make_user: MakeUser, lan
     expect(row.get_by_test_id("contact-chat")).to_be_visible()
     assert_fits(page)
     shot(page, f"c8-contacts-compact-dark-{language}")
+
+
+@pytest.mark.feature("CONT-4", "GRP-4", "CHAT-6")
+def test_the_demo_groups_are_in_the_list_with_their_messages(new_page: NewPage) -> None:
+    page = new_page(locale="de-DE")
+    sign_in(page, "david")
+    groups = {g["name"]: g for g in api(page, "GET", "/api/v1/groups")["groups"]}
+    assert set(groups) == {"Projekt Phoenix"}
+    phoenix = groups["Projekt Phoenix"]
+    page.get_by_test_id("contact-smart-groups").click()
+    assert order(page) == [f"contact-group-{phoenix['id']}"]
+    entry = page.get_by_test_id(f"contact-group-{phoenix['id']}")
+    expect(entry).to_contain_text("5 Mitglieder")
+    expect(entry.get_by_test_id(f"contact-unread-group-{phoenix['id']}")).to_have_text("2")
+    shot(page, "c9-contacts-groups-de")
+    entry.get_by_test_id("contact-open").click()
+    messages = page.get_by_test_id("message")
+    expect(messages).to_have_count(2)
+    expect(messages.first.get_by_test_id("message-author")).to_have_text("Paul Schneider")
+    expect(messages.first.get_by_test_id("message-phone")).to_have_text("+49 30 1234567")
+    shot(page, "ca-group-chat-demo-de")
+    page.get_by_test_id("chat-back").click()
+    expect(entry.get_by_test_id(f"contact-unread-group-{phoenix['id']}")).to_have_count(0)
