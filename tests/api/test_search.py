@@ -350,3 +350,13 @@ async def test_merging_the_index_keeps_every_result(server: Server, company: Cli
     assert titles(await search(company, "030 2000 011"), "company-phonebook") == [
         "Segment Firma 11"
     ]
+
+
+@pytest.mark.feature("SRCH-1")
+async def test_a_scope_a_source_does_not_use_is_refused(server: Server) -> None:
+    async with server.container.db.write() as session:
+        with pytest.raises(ValueError, match="scope"):
+            await put(
+                session,
+                Document(source="company-phonebook", ref_id="x1", scope=["uabc"], title="X"),
+            )

@@ -90,6 +90,24 @@ PG_TSV = (
 )
 
 
+# Who may see a source's documents, by scope token kind: "all", "u" (a user), "c" (the
+# members of a conversation). A search asks each source only for the kinds it uses: on
+# PostgreSQL every scope token in a query is tested for every candidate row, so the company
+# book's query must not carry the caller's fifty conversation tokens. ``put`` refuses a
+# document whose scope is not declared here.
+SCOPE_KINDS: dict[str, frozenset[str]] = {
+    "contact": frozenset({"all", "u", "c"}),  # users; groups (their conversation's members)
+    "private-phonebook": frozenset({"u"}),
+    "company-phonebook": frozenset({"all"}),
+    "journal": frozenset({"u"}),
+    "chat": frozenset({"c"}),
+}
+
+
+def scope_kind(token: str) -> str:
+    return "all" if token == "all" else token[:1]
+
+
 def scope_tokens(source: str, scope: Iterable[str]) -> list[str]:
     """Index tokens for who may find a document, fused with its source:
     ``("company-phonebook", ["all"])`` → ``["companyphonebookall"]``.
@@ -121,6 +139,11 @@ def _ref_id_in(session: AsyncSession, ref_ids: Sequence[str]) -> ColumnElement[b
 
 def _row(document: Document, now: datetime) -> dict[str, Any]:
     """The ``search_documents`` row of a document."""
+    kinds = SCOPE_KINDS.get(document.source)
+    if kinds is not None and not {scope_kind(token) for token in document.scope} <= kinds:
+        raise ValueError(
+            f"search scope {document.scope} is not one of {sorted(kinds)} for {document.source}"
+        )
     numbers = list(document.numbers)
     extra = dict(document.extra)
     if numbers:

@@ -22,7 +22,7 @@ from teamline.core.db import Database
 from teamline.core.errors import InvalidInput
 from teamline.core.ids import utcnow
 from teamline.search import store
-from teamline.search.index import scope_tokens, words_table
+from teamline.search.index import SCOPE_KINDS, scope_kind, scope_tokens, words_table
 from teamline.search.schemas import SOURCES, SearchResult, Source
 from teamline.search.text import fold, fragments, is_number_query, query_digits
 
@@ -69,6 +69,12 @@ class SearchService:
             conversations = await self.conversations_of(session, user_id)
             scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
             allowed = {source: scope_tokens(source, scope) for source in SOURCES}
+            asked = {  # the tokens of the kinds each source uses (SCOPE_KINDS)
+                source: scope_tokens(
+                    source, [t for t in scope if scope_kind(t) in SCOPE_KINDS[source]]
+                )
+                for source in SOURCES
+            }
             if is_number_query(query):
                 rows = await store.match_digits(session, query_digits(query), DIGIT_CANDIDATES)
                 for source in SOURCES:
@@ -86,11 +92,11 @@ class SearchService:
             # The chat archive, by far the largest, is asked on a connection of its own while
             # this one asks the other sources (SQLite runs both at once in WAL mode).
             async with asyncio.TaskGroup() as group:
-                chat = group.create_task(self._chat(words, allowed["chat"]))
+                chat = group.create_task(self._chat(words, asked["chat"]))
                 for source in SOURCES:
                     if source != "chat":
                         found[source] = await store.match_words(
-                            session, words, allowed[source], CANDIDATES, words_table(source)
+                            session, words, asked[source], CANDIDATES, words_table(source)
                         )
             found["chat"] = chat.result()
         for source in SOURCES:

@@ -28,6 +28,8 @@ async def match_words(
 ) -> Sequence[Any]:
     """Documents of one source whose words start with every fragment, visible to the scope
     tokens; newest first. The visibility test runs inside the full-text index."""
+    if not scope_tokens:
+        return []
     if session.get_bind().dialect.name == "sqlite":
         scope = " OR ".join(f'"{token}"' for token in scope_tokens)
         match = f"words: ({_fts_string(fragments)}) AND scope: ({scope})"
