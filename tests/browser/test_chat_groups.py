@@ -182,6 +182,20 @@ def test_an_image_and_a_file_are_sent_and_shown(new_page: NewPage, make_user: Ma
     expect(message.get_by_test_id("attachment-file")).to_contain_text("angebot.txt")
     expect(message).to_contain_text("Hier die Unterlagen")
     shot(other, "g3-chat-attachments-de")
+    # Past the size limit the server refuses (413): the file is named, nothing is sent.
+    page.route(
+        "**/api/v1/conversations/*/attachments*",
+        lambda route: route.fulfill(
+            status=413,
+            json={"error": {"code": "file-too-large", "message": "too large", "details": {}}},
+        ),
+    )
+    page.get_by_test_id("chat-file").set_input_files(
+        files=[{"name": "riesig.bin", "mimeType": "application/octet-stream", "buffer": b"x" * 10}]
+    )
+    expect(page.get_by_test_id("toast")).to_contain_text("riesig.bin")
+    expect(uploads).to_have_count(0)
+
     with other.expect_download() as download:
         message.get_by_test_id("attachment-file").click()
     path = download.value.path()
