@@ -42,12 +42,13 @@ export function mountShell(root, controller, { area, navigate }) {
   showMissed();
 
   // Unread messages on the contacts tab and on my avatar (CHAT-3).
-  const unread = h('span', { class: 'nav-badge', 'data-testid': 'contacts-unread-badge', hidden: true });
+  // The number is drawn by CSS (data-count): the tab's text stays its name.
+  const unread = h('span', { class: 'nav-badge nav-badge-count', 'data-testid': 'contacts-unread-badge', hidden: true });
   nav.el.querySelector('[data-area="contacts"]')?.append(unread);
   const showUnread = () => {
     const n = controller.chat.unreadTotal;
     unread.hidden = n === 0;
-    unread.textContent = n > 99 ? '99+' : String(n);
+    unread.dataset.count = n > 99 ? '99+' : String(n);
     unread.setAttribute('aria-label', t('chat.unreadTotal', { n }));
   };
   controller.addEventListener('unread', showUnread);
