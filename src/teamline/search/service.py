@@ -66,6 +66,7 @@ class SearchService:
             )
         results: list[SearchResult] = []
         async with self.db.read() as session:
+            await store.plain_plans(session)
             conversations = await self.conversations_of(session, user_id)
             scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
             allowed = {source: scope_tokens(source, scope) for source in SOURCES}
@@ -106,6 +107,7 @@ class SearchService:
 
     async def _chat(self, words: list[str], allowed: list[str]) -> Sequence[Any]:
         async with self.db.read() as session:
+            await store.plain_plans(session)
             return await store.match_words(session, words, allowed, CANDIDATES, words_table("chat"))
 
     async def tidy(self, pages_per_step: int = 1000, max_steps: int = 10_000) -> int:

@@ -47,7 +47,6 @@ async def match_words(
     for i, fragment in enumerate(f for f in fragments if len(f) > PREFIX_MAX):
         checks += f" AND ' ' || d.words LIKE :w{i}"
         params[f"w{i}"] = f"% {fragment}%"
-    await _plain_plans(session)
     # "+ 0": rank the bitmap scan's rows rather than walk the whole table backwards by
     # rowid hoping to meet matches soon (the planner cannot know they are rare).
     query = text(
@@ -57,10 +56,13 @@ async def match_words(
     return (await session.execute(query, params)).all()
 
 
-async def _plain_plans(session: AsyncSession) -> None:
-    """No JIT compilation and no parallel workers for this transaction's searches: the
-    planner cannot estimate how few rows an OR of scope tokens leaves, and either would add
-    100–400 ms of start-up to a query of a few milliseconds."""
+async def plain_plans(session: AsyncSession) -> None:
+    """PostgreSQL: no JIT compilation and no parallel workers for this transaction's searches
+    (call once per session, before them): the planner cannot estimate how few rows an OR of
+    scope tokens leaves, and either would add 100–400 ms of start-up to a query of a few
+    milliseconds. Nothing on SQLite."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
     await session.execute(
         text(
             "SELECT set_config('jit', 'off', true), "
@@ -84,7 +86,6 @@ async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequen
             "ORDER BY search_digits.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": f'"{digits}"', "n": limit})).all()
-    await _plain_plans(session)
     query = text(
         f"SELECT {COLUMNS} FROM search_documents d WHERE d.digits LIKE :m "
         "ORDER BY d.rowid DESC LIMIT :n"
