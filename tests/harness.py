@@ -90,7 +90,8 @@ class Server:
         return self.app_container
 
     def client(self, token: str | None = None) -> Client:
-        client = Client(self.base_url, token)
+        # Generous: a test must not fail because a loaded machine answered a request slowly.
+        client = Client(self.base_url, token, timeout=60.0)
         self.clients.append(client)
         return client
 
