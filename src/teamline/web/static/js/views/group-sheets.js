@@ -83,7 +83,7 @@ function pictureField(testid) {
  * @param {Controller} controller
  */
 export function openGroupForm(controller) {
-  const name = h('input', { class: 'input', type: 'text', maxlength: 100, required: true, 'data-testid': 'group-name', autocomplete: 'off' });
+  const name = h('input', { class: 'input', type: 'text', maxlength: 100, required: true, 'data-testid': 'group-name', autocomplete: 'off', oninput: () => { error.hidden = true; } });
   const picture = pictureField('group-picture-input');
   const picker = memberPicker(controller, { exclude: new Set(), testid: 'group-members' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
