@@ -235,3 +235,36 @@ def test_the_demo_groups_are_in_the_list_with_their_messages(new_page: NewPage) 
     shot(page, "ca-group-chat-demo-de")
     page.get_by_test_id("chat-back").click()
     expect(entry.get_by_test_id(f"contact-unread-group-{phoenix['id']}")).to_have_count(0)
+
+
+@pytest.mark.feature("CONT-4", "CHAT-3")
+def test_groups_and_unread_counts_show_when_starting_offline(
+    new_page: NewPage, make_user: MakeUser, sessions: Callable[[str], httpx.Client]
+) -> None:
+    me = make_user("Olga Offline")
+    writer = make_user("Wim Schreiber")
+    colleague = sessions(writer["login"])
+    group = colleague.post(
+        "/api/v1/groups", json={"name": "Offline-Runde", "member_ids": [me["id"]]}
+    ).json()
+    send_direct(colleague, me["id"], "Bist du da?")
+    page = new_page(locale="de-DE")
+    sign_in(page, me["login"])
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page
+    group_row = page.get_by_test_id(f"contact-group-{group['id']}")
+    expect(group_row).to_contain_text("Offline-Runde")
+    expect(page.get_by_test_id("my-unread")).to_have_text("1")
+    page.wait_for_function("localStorage.getItem('teamline.chat')?.includes('Offline-Runde')")
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_test_id("connection-state")).to_contain_text("Offline")
+    expect(group_row).to_contain_text("Offline-Runde")
+    expect(page.get_by_test_id("my-unread")).to_have_text("1")
+    expect(
+        page.get_by_test_id(f"contact-{writer['id']}").get_by_test_id(
+            f"contact-unread-{writer['id']}"
+        )
+    ).to_have_text("1")
+    page.context.set_offline(False)

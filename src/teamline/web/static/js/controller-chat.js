@@ -25,12 +25,15 @@ import {
 const enc = encodeURIComponent;
 const PAGE = 50;
 const DRAFTS = 'teamline.drafts';
+/** the contact list and conversations of the last session, for a start without network */
+const CACHE = 'teamline.chat';
 
 export class Chat {
   /** @param {import('./controller.js').Controller} controller */
   constructor(controller) {
     this.controller = controller;
     this.reset();
+    if (controller.token) this.restore();
     controller.addEventListener('favorite', (event) => this.applyFavorite(/** @type {CustomEvent} */ (event).detail));
   }
 
@@ -63,7 +66,38 @@ export class Chat {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.contactsTimer = undefined;
     this.shownTotal = -1;
-    if (this.controller && !this.controller.token) localStorage.removeItem(DRAFTS);
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.cacheTimer = undefined;
+    if (this.controller && !this.controller.token) {
+      localStorage.removeItem(DRAFTS);
+      localStorage.removeItem(CACHE);
+    }
+  }
+
+  /** Shows the last known contacts and unread counts until the server answers (offline start). */
+  restore() {
+    try {
+      const cached = JSON.parse(localStorage.getItem(CACHE) ?? 'null');
+      if (!cached) return;
+      this.contacts = cached.contacts ?? null;
+      this.conversations = new Map((cached.conversations ?? []).map((/** @type {Conversation} */ c) => [c.id, c]));
+      for (const c of this.conversations.values()) if (c.kind === 'direct' && c.peer_id) this.directs.set(c.peer_id, c.id);
+    } catch {
+      // A broken cache is only a slower start.
+    }
+  }
+
+  /** Writes the cache soon; several changes in a row cause one write. */
+  saveSoon() {
+    clearTimeout(this.cacheTimer);
+    this.cacheTimer = setTimeout(() => {
+      if (!this.controller.token) return;
+      try {
+        localStorage.setItem(CACHE, JSON.stringify({ contacts: this.contacts, conversations: [...this.conversations.values()] }));
+      } catch {
+        // Storage full: the app works without the cache.
+      }
+    }, 500);
   }
 
   /**
@@ -202,6 +236,7 @@ export class Chat {
   changedUnread() {
     const total = this.unreadTotal;
     this.emit('unread');
+    this.saveSoon();
     if (total === this.shownTotal) return;
     this.shownTotal = total;
     const nav = /** @type {any} */ (globalThis.navigator);

@@ -13,17 +13,25 @@
  */
 
 const enc = encodeURIComponent;
+const CACHE = 'teamline.groups';
 
 export class Groups {
   /** @param {import('./controller.js').Controller} controller */
   constructor(controller) {
     this.controller = controller;
     this.reset();
+    try {
+      // The groups of the last session, for a start without network.
+      for (const g of controller.token ? JSON.parse(localStorage.getItem(CACHE) ?? '[]') : []) this.byId.set(g.id, g);
+    } catch {
+      // A broken cache is only a slower start.
+    }
   }
 
   reset() {
     /** @type {Map<string, Group>} */
     this.byId = new Map();
+    if (!this.controller.token) localStorage.removeItem(CACHE);
     /** @type {Map<string, number>} group → picture version (bumped on changes) */
     this.pictureVersions = new Map();
   }
@@ -47,6 +55,11 @@ export class Groups {
   apply(groups) {
     this.byId = new Map(groups.map((g) => [g.id, g]));
     this.controller.emit('groups');
+    this.save();
+  }
+
+  save() {
+    if (this.controller.token) localStorage.setItem(CACHE, JSON.stringify([...this.byId.values()]));
   }
 
   /**
@@ -56,6 +69,7 @@ export class Groups {
   setMuted(conversationId, muted) {
     for (const g of this.byId.values()) if (g.conversation_id === conversationId) this.byId.set(g.id, { ...g, muted });
     this.controller.emit('groups');
+    this.save();
   }
 
   /**
@@ -93,6 +107,7 @@ export class Groups {
     entry.title = group.name;
     chat.contacts = at >= 0 ? contacts.map((c, i) => (i === at ? entry : c)) : [...contacts, entry];
     this.controller.emit('groups');
+    this.save();
     this.controller.emit('contacts');
   }
 
@@ -169,6 +184,7 @@ export class Groups {
     chat.contacts = (chat.contacts ?? []).filter((c) => !(c.kind === 'group' && c.id === id));
     if (group?.conversation_id) chat.forgetConversation(group.conversation_id);
     this.controller.emit('groups');
+    this.save();
     this.controller.emit('contacts');
   }
 
