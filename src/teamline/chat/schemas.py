@@ -60,6 +60,9 @@ class ConversationOut(BaseModel):
     last_message: MessageOut | None
     group_id: str | None
     peer_id: str | None
+    member_count: int
+    # Every member's markers; in lists and events of groups of 50 or more members this is
+    # empty (GET /conversations/{id} has them all).
     members: list[MemberOut]
     last_activity_at: datetime
 

@@ -51,6 +51,7 @@ from teamline.config import Settings
 from teamline.core.errors import InvalidInput, NotFound
 from teamline.core.ids import new_id, utcnow
 from teamline.events.service import Events, Transaction
+from teamline.groups.models import Group
 from teamline.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -514,9 +515,15 @@ class ChatService:
     async def announce_conversation(
         self, tx: Transaction, conv: Conversation, user_ids: Sequence[str]
     ) -> None:
-        """``conversation.updated`` to each of ``user_ids``, as each of them sees it."""
+        """``conversation.updated`` to each of ``user_ids``, as each of them sees it.
+
+        What all of them see is computed once; in large groups the events leave the member
+        markers out (``members`` is empty, ``member_count`` tells the size): a group of n
+        members would otherwise log n copies of an n-entry list.
+        """
+        views = await self._views(tx.session, [conv], full=False)
         for user_id in user_ids:
-            out = await self._out(tx.session, conv, user_id)
+            out = views.render(conv, user_id, full=False)
             tx.emit([user_id], "conversation.updated", out.model_dump(mode="json"))
 
     async def _ref(
@@ -547,62 +554,36 @@ class ChatService:
     async def _out(
         self, session: AsyncSession, conv: Conversation, user_id: str
     ) -> ConversationOut:
-        return (await self._outs(session, [conv], user_id))[0]
+        views = await self._views(session, [conv], full=True)
+        return views.render(conv, user_id, full=True)
 
     async def _outs(
         self, session: AsyncSession, convs: Sequence[Conversation], user_id: str
     ) -> list[ConversationOut]:
+        views = await self._views(session, convs, full=False)
+        return [views.render(conv, user_id, full=False) for conv in convs]
+
+    async def _views(
+        self, session: AsyncSession, convs: Sequence[Conversation], *, full: bool
+    ) -> _Views:
+        """Everything needed to show ``convs`` to any of their members, in a few queries."""
         ids = [c.id for c in convs]
         members = await store.members_of_many(session, ids)
-        groups = await store.groups_of(session, ids)
-        peers = {
-            c.id: next((m.user_id for m in members[c.id] if m.user_id != user_id), None)
-            for c in convs
-            if c.kind == "direct"
-        }
-        names = await store.names(session, [p for p in peers.values() if p])
+        direct = [c.id for c in convs if c.kind == "direct"]
         lasts = await store.last_messages(session, convs)
-        last_outs = {
-            m.id: out
-            for m, out in zip(
-                lasts.values(), await self._message_outs(session, list(lasts.values())), strict=True
-            )
+        last_outs = await self._message_outs(session, list(lasts.values()))
+        wanted = {
+            c.id: {s for m in members[c.id] for s in (m.read_seq, m.delivered_seq)}
+            for c in convs
+            if full or len(members[c.id]) < RECEIPT_FANOUT_LIMIT
         }
-        marker_ids = await store.message_ids_at(
-            session,
-            {
-                c.id: {s for m in members[c.id] for s in (m.read_seq, m.delivered_seq)}
-                for c in convs
-            },
+        return _Views(
+            members=members,
+            groups=await store.groups_of(session, ids),
+            names=await store.names(session, [m.user_id for c in direct for m in members[c]]),
+            last=dict(zip(lasts, last_outs, strict=True)),
+            markers=await store.message_ids_at(session, wanted),
         )
-        outs: list[ConversationOut] = []
-        for conv in convs:
-            mine = next((m for m in members[conv.id] if m.user_id == user_id), None)
-            group = groups.get(conv.id)
-            peer = peers.get(conv.id)
-            last = lasts.get(conv.id)
-            outs.append(
-                ConversationOut(
-                    id=conv.id,
-                    kind="group" if conv.kind == "group" else "direct",
-                    title=group.name if group else names.get(peer or "", ""),
-                    unread=mine.unread if mine else 0,
-                    muted=mine.muted if mine else False,
-                    last_message=last_outs[last.id] if last else None,
-                    group_id=group.id if group else None,
-                    peer_id=peer,
-                    members=[
-                        MemberOut(
-                            user_id=m.user_id,
-                            read_up_to=marker_ids.get((conv.id, m.read_seq)),
-                            delivered_up_to=marker_ids.get((conv.id, m.delivered_seq)),
-                        )
-                        for m in members[conv.id]
-                    ],
-                    last_activity_at=conv.last_activity_at,
-                )
-            )
-        return outs
 
     async def _message_outs(
         self, session: AsyncSession, messages: Sequence[Message]
@@ -611,6 +592,50 @@ class ChatService:
         reactions = await store.reactions_of(session, ids)
         attachments = await store.attachments_of(session, ids)
         return [message_out(m, reactions[m.id], attachments[m.id]) for m in messages]
+
+
+@dataclass
+class _Views:
+    """What a set of conversations looks like, ready to render for any of their members."""
+
+    members: dict[str, list[ConversationMember]]
+    groups: dict[str, Group]
+    names: dict[str, str]
+    last: dict[str, MessageOut]
+    markers: dict[tuple[str, int], str]
+
+    def render(self, conv: Conversation, user_id: str, *, full: bool) -> ConversationOut:
+        """``conv`` as ``user_id`` sees it; ``full`` lists every member's markers even in a
+        large group (a list or an event leaves them out there)."""
+        members = self.members[conv.id]
+        mine = next((m for m in members if m.user_id == user_id), None)
+        group = self.groups.get(conv.id)
+        peer = (
+            next((m.user_id for m in members if m.user_id != user_id), None)
+            if conv.kind == "direct"
+            else None
+        )
+        shown = members if full or len(members) < RECEIPT_FANOUT_LIMIT else []
+        return ConversationOut(
+            id=conv.id,
+            kind="group" if conv.kind == "group" else "direct",
+            title=group.name if group else self.names.get(peer or "", ""),
+            unread=mine.unread if mine else 0,
+            muted=mine.muted if mine else False,
+            last_message=self.last.get(conv.id),
+            group_id=group.id if group else None,
+            peer_id=peer,
+            member_count=len(members),
+            members=[
+                MemberOut(
+                    user_id=m.user_id,
+                    read_up_to=self.markers.get((conv.id, m.read_seq)),
+                    delivered_up_to=self.markers.get((conv.id, m.delivered_seq)),
+                )
+                for m in shown
+            ],
+            last_activity_at=conv.last_activity_at,
+        )
 
 
 def message_out(
