@@ -191,11 +191,8 @@ class ChatService:
         text = body.text.strip()
         if not text and not body.attachment_ids:
             raise MessageIsEmpty("Write a text or attach a file.", details={"text": "empty"})
-        if body.client_id is not None:
-            async with self.db.read() as session:
-                earlier = await store.message_by_client_id(session, caller.user_id, body.client_id)
-                if earlier is not None:
-                    return await self._earlier_send(session, caller, conversation_id, earlier)
+        # A retry is recognised by the unique (author, client_id) constraint below rather
+        # than by a look-up first: most sends are not retries, and a send is the hot path.
         try:
             async with self.events.transaction() as tx:
                 member = await self._member(tx.session, caller.user_id, conversation_id)
@@ -215,16 +212,15 @@ class ChatService:
                 attachments = await self._bind_attachments(
                     tx.session, caller.user_id, message, body.attachment_ids
                 )
-                await store.count_unread_for_others(tx.session, conversation_id, caller.user_id)
                 had_unread = member.unread > 0
-                member.read_seq = member.delivered_seq = seq
-                member.unread = 0
+                members = await store.record_send(tx.session, conversation_id, caller.user_id, seq)
+                if had_unread:
+                    await tx.session.refresh(member)
                 author = await accounts_store.user_by_id(tx.session, caller.user_id)
                 author_name = author.display_name if author else ""
                 if text:
                     await search_index.put(tx.session, search_document(message, author_name))
                 out = message_out(message, [], attachments)
-                members = await store.member_flags(tx.session, conversation_id)
                 recipients = [user_id for user_id, _ in members]
                 tx.emit(recipients, "message.created", out.model_dump(mode="json"))
                 if had_unread:
@@ -233,7 +229,7 @@ class ChatService:
         except IntegrityError:
             if body.client_id is None:
                 raise
-            # The same client id was sent twice at once; the other transaction won.
+            # A retry (or the same client id sent twice at once): answer the first message.
             async with self.db.read() as session:
                 earlier = await store.message_by_client_id(session, caller.user_id, body.client_id)
                 if earlier is None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -111,18 +111,24 @@ async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -
     return int(seq)
 
 
-async def count_unread_for_others(
-    session: AsyncSession, conversation_id: str, author_id: str
-) -> None:
-    """One more unread message for every member but the author."""
-    await session.execute(
+async def record_send(
+    session: AsyncSession, conversation_id: str, author_id: str, seq: int
+) -> list[tuple[str, bool]]:
+    """Message ``seq`` was sent: one more unread for every other member, the author's own
+    markers at it. Returns (user id, muted) of every member; one statement for all of it."""
+    is_author = ConversationMember.user_id == author_id
+    rows = await session.execute(
         update(ConversationMember)
-        .where(
-            ConversationMember.conversation_id == conversation_id,
-            ConversationMember.user_id != author_id,
+        .where(ConversationMember.conversation_id == conversation_id)
+        .values(
+            unread=case((is_author, 0), else_=ConversationMember.unread + 1),
+            read_seq=case((is_author, seq), else_=ConversationMember.read_seq),
+            delivered_seq=case((is_author, seq), else_=ConversationMember.delivered_seq),
         )
-        .values(unread=ConversationMember.unread + 1)
+        .returning(ConversationMember.user_id, ConversationMember.muted)
+        .execution_options(synchronize_session=False)
     )
+    return [(user_id, bool(muted)) for user_id, muted in rows.all()]
 
 
 async def uncount_unread(session: AsyncSession, message: Message) -> list[str]:
@@ -279,16 +285,6 @@ async def message_ids_at(
             if (conversation_id, seq) in pairs:
                 found[(conversation_id, int(seq))] = message_id
     return found
-
-
-async def member_flags(session: AsyncSession, conversation_id: str) -> list[tuple[str, bool]]:
-    """(user id, muted) of every member: what a send needs, without loading whole rows."""
-    rows = await session.execute(
-        select(ConversationMember.user_id, ConversationMember.muted).where(
-            ConversationMember.conversation_id == conversation_id
-        )
-    )
-    return [(user_id, bool(muted)) for user_id, muted in rows.all()]
 
 
 async def reactions_of(

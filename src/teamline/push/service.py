@@ -219,11 +219,16 @@ class PushService:
         if not wanted:
             return
         async with self.db.read() as session:
+            # Subscriptions first: most messages go to nobody with one, and then nothing
+            # else needs asking.
+            targets = await self._targets(session, wanted)
+            if not targets:
+                return
             fresh_after = utcnow() - self._stale_after
-            watching = await store.in_foreground(session, wanted, fresh_after=fresh_after)
-            targets = await self._targets(
-                session, [user_id for user_id in wanted if user_id not in watching]
+            watching = await store.in_foreground(
+                session, sorted({t.user_id for t in targets}), fresh_after=fresh_after
             )
+            targets = [target for target in targets if target.user_id not in watching]
             totals = await self.unread_totals(
                 session, sorted({target.user_id for target in targets})
             )
