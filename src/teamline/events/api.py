@@ -135,6 +135,8 @@ async def _handle(app: Container, sock: EventSocket, frame: dict[str, Any]) -> N
     elif frame["type"] == "conversation.typing":
         conversation_id = frame["data"].get("conversation_id")
         if isinstance(conversation_id, str) and 0 < len(conversation_id) <= 32:
-            await app.chat.typing(sock.user_id, conversation_id)
+            # Best effort: a typing hint lost to a busy database must not close the socket.
+            with contextlib.suppress(OperationalError, PoolTimeout):
+                await app.chat.typing(sock.user_id, conversation_id)
     # Other frame types (call signalling) are added by their domains; unknown types are
     # ignored so that newer clients can talk to older servers.
