@@ -319,3 +319,25 @@ def test_a_failed_send_is_retried_with_the_same_client_id(
     expect(anna_page.get_by_test_id("message")).to_have_count(1)
     expect(bernd_page.get_by_test_id("message")).to_have_count(1)
     assert len(sent) == 2 and sent[0]["client_id"] == sent[1]["client_id"]
+
+
+@pytest.mark.feature("SRCH-1", "CHAT-6")
+def test_a_search_hit_opens_the_conversation_at_that_message(
+    new_page: NewPage, make_user: MakeUser
+) -> None:
+    anna_page, _, bernd_page, bernd = two_people(new_page, make_user)
+    conversation = api(anna_page, "POST", "/api/v1/conversations", {"user_id": bernd["id"]})
+    path = f"/api/v1/conversations/{conversation['id']}/messages"
+    found = api(anna_page, "POST", path, {"text": "Das Zauberwort heißt Kohlrabi"})
+    for n in range(1, 80):  # the hit is two pages back
+        api(anna_page, "POST", path, {"text": f"Nachricht {n}", "client_id": f"later-{n}"})
+    bernd_page.get_by_test_id("nav-search").click()
+    bernd_page.get_by_test_id("search-input").press_sequentially("kohlr", delay=20)
+    hit = bernd_page.get_by_test_id(f"search-result-chat-{found['id']}")
+    expect(hit).to_be_visible()
+    hit.click()
+    expect(bernd_page).to_have_url(re.compile(rf"/chat/{conversation['id']}\?m={found['id']}$"))
+    target = bernd_page.locator(f'[data-testid="message"][data-id="{found["id"]}"]')
+    expect(target).to_have_class(re.compile(r"\bmessage-target\b"))
+    expect(target).to_be_in_viewport()
+    shot(bernd_page, "chat-search-hit")

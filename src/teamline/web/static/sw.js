@@ -7,7 +7,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE_VERSION = 'v6';
+const CACHE_VERSION = 'v7';
 const CACHE = `teamline-shell-${CACHE_VERSION}`;
 
 /** Everything the app needs to start; tests/js/sw.test.mjs checks that no file is missing. */

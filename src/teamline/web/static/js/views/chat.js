@@ -18,7 +18,7 @@ import { openContactDetails } from './contact-details.js';
 import { errorText } from './error-text.js';
 import { groupAvatar } from './group-avatar.js';
 import { openGroupDetails } from './group-sheets.js';
-import { leaveChatScreen } from './routes.js';
+import { chatTargetFromLocation, leaveChatScreen } from './routes.js';
 
 /**
  * @typedef {import('../controller.js').Controller} Controller
@@ -37,6 +37,9 @@ const NEAR_BOTTOM = 48;
  * @returns {() => void} unmount
  */
 export function mountChat(container, controller, conversationId) {
+  /** A search hit's message to show, looked for at most TARGET_PAGES_MAX pages back. */
+  let target = chatTargetFromLocation();
+  let targetPages = 0;
   const disposer = new Disposer();
   const chat = controller.chat;
   const id = conversationId;
@@ -235,8 +238,30 @@ export function mountChat(container, controller, conversationId) {
       jump.hidden = false;
     }
     firstRender = false;
+    if (showTarget()) return;
     markReadIfSeen();
     fillScreen();
+  };
+
+  /** The message a search hit named (`?m=`): pages back until it is loaded, then shows it.
+   * @returns {boolean} true while it is still being looked for or was just shown */
+  const showTarget = () => {
+    if (!target) return false;
+    const found = bubbles.get(target)?.el;
+    const history = chat.history(id);
+    if (found) {
+      target = null;
+      found.classList.add('message-target');
+      found.scrollIntoView({ block: 'center' });
+      return true;
+    }
+    if (history && !history.complete && targetPages < TARGET_PAGES_MAX) {
+      targetPages += 1;
+      loadOlder();
+      return true;
+    }
+    if (history) target = null; // deleted, or too far back: the newest messages stay shown
+    return false;
   };
 
   /** Loads older pages until the list can scroll (a short history fills the screen). */
@@ -412,6 +437,8 @@ export function mountChat(container, controller, conversationId) {
   requestAnimationFrame(autosize);
   return () => disposer.dispose();
 }
+
+const TARGET_PAGES_MAX = 40;
 
 /** A paper plane, drawn here (the shared icon set has none). */
 function sendIcon() {

@@ -21,12 +21,23 @@ export function chatIdFromLocation(where = location) {
 }
 
 /**
- * Opens a conversation's screen; the back button returns to where the person was.
- * @param {string} conversationId
+ * The message the address asks the chat to show (`/chat/<id>?m=<message id>`), or null.
+ * @param {{search: string}} [where]
+ * @returns {string | null}
  */
-export function openChatScreen(conversationId) {
-  const path = chatPath(conversationId);
-  if (location.pathname !== path) history.pushState({ chatFrom: location.pathname }, '', path);
+export function chatTargetFromLocation(where = location) {
+  return new URLSearchParams(where.search).get('m');
+}
+
+/**
+ * Opens a conversation's screen, at ``messageId`` when given (a search hit); the back button
+ * returns to where the person was.
+ * @param {string} conversationId
+ * @param {string | null} [messageId]
+ */
+export function openChatScreen(conversationId, messageId = null) {
+  const path = chatPath(conversationId) + (messageId ? `?m=${encodeURIComponent(messageId)}` : '');
+  if (location.pathname + location.search !== path) history.pushState({ chatFrom: location.pathname }, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 

@@ -16,12 +16,12 @@ export function callNumber(number) {
 /**
  * Opens the conversation of a result: its own (a chat hit) or the 1:1 with a colleague.
  * @param {import('../controller.js').Controller} controller
- * @param {{source: string, id: string, conversation_id?: string | null}} result
+ * @param {{source: string, id: string, conversation_id?: string | null, message_id?: string | null}} result
  */
 export async function openChat(controller, result) {
   try {
     const id = result.conversation_id ?? (result.source === 'contact' ? await controller.chat.openDirect(result.id) : null);
-    if (id) openChatScreen(id);
+    if (id) openChatScreen(id, result.message_id ?? null);
     else toast(t('chat.soon'), { testid: 'chat-toast' });
   } catch (error) {
     toast(errorText(error), { kind: 'error' });
