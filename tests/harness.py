@@ -101,6 +101,12 @@ class Server:
         user = await self.container.accounts.create_user(UserCreateIn(login=login, **fields))
         return user.model_dump(mode="json")
 
+    async def second_device(self, login: str) -> Client:
+        """Another device (its own token) of an existing user."""
+        client = self.client()
+        await client.sign_in(login, PASSWORD, device_name="second")
+        return client
+
     async def signed_in(self, login: str, **fields: Any) -> Client:
         """A new user and a client signed in as them."""
         await self.create_user(login, **fields)
@@ -133,6 +139,12 @@ async def run_server(settings: Settings) -> AsyncIterator[Server]:
             await client.aclose()
         server.should_exit = True
         await task
+
+
+def uid(client: Client) -> str:
+    """The id of the user a client is signed in as."""
+    assert client.account is not None
+    return str(client.account["id"])
 
 
 def unique_channel() -> str:

@@ -11,12 +11,7 @@ from PIL import Image
 from teamline.chat.models import Attachment
 from teamline.client import Client
 from teamline.core.ids import utcnow
-from tests.harness import Server, expect_error
-
-
-def uid(client: Client) -> str:
-    assert client.account is not None
-    return str(client.account["id"])
+from tests.harness import Server, expect_error, uid
 
 
 def jpeg(size: tuple[int, int] = (1600, 1200)) -> bytes:

@@ -9,12 +9,7 @@ import pytest
 
 from teamline.client import Client
 from teamline.search.reindex import reindex
-from tests.harness import PASSWORD, Server, expect_error
-
-
-def uid(client: Client) -> str:
-    assert client.account is not None
-    return str(client.account["id"])
+from tests.harness import Server, expect_error, uid
 
 
 async def pair_of(server: Server) -> tuple[Client, Client, str]:
@@ -23,12 +18,6 @@ async def pair_of(server: Server) -> tuple[Client, Client, str]:
     erika = await server.signed_in("erika", display_name="Erika Musterfrau")
     conversation = await max_.open_conversation(uid(erika))
     return max_, erika, conversation["id"]
-
-
-async def second_device(server: Server, login: str) -> Client:
-    client = server.client()
-    await client.sign_in(login, PASSWORD)
-    return client
 
 
 @pytest.mark.feature("CHAT-1")
@@ -123,7 +112,7 @@ async def test_unread_counts_follow_messages_reads_on_other_devices_and_deletes(
     server: Server,
 ) -> None:
     max_, erika, conv = await pair_of(server)
-    erika_phone = await second_device(server, "erika")
+    erika_phone = await server.second_device("erika")
     sent = [await max_.send_message(conv, f"m{n}") for n in range(3)]
     listing = await erika.conversations()
     assert listing["unread_total"] == 3

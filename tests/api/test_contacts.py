@@ -7,12 +7,7 @@ from typing import Any
 import pytest
 
 from teamline.client import Client
-from tests.harness import Server, expect_error
-
-
-def uid(client: Client) -> str:
-    assert client.account is not None
-    return str(client.account["id"])
+from tests.harness import Server, expect_error, uid
 
 
 def titles(listing: dict[str, Any]) -> list[str]:

@@ -9,20 +9,13 @@ import pytest
 
 from teamline.client import Client, EventStream, SocketClosed
 from teamline.events.hub import CLOSE_MALFORMED, CLOSE_UNAUTHENTICATED
-from tests.harness import PASSWORD, Server
+from tests.harness import Server
 
 Event = dict[str, Any]
 
 
 def ws_url(server: Server) -> str:
     return "ws" + server.base_url[len("http") :] + "/api/v1/events"
-
-
-async def second_device(server: Server, login: str) -> Client:
-    """Another device of an existing user (its own token)."""
-    client = server.client()
-    await client.sign_in(login, PASSWORD, device_name="second")
-    return client
 
 
 async def set_presence_of(
@@ -64,7 +57,7 @@ async def test_reconnect_with_since_replays_missed_events_in_order(server: Serve
     ben = await server.signed_in("ben")
     # A second device of Anna stays connected throughout, so that her own sockets coming and
     # going never change her presence: the only events she gets are Ben's.
-    keeper = await second_device(server, "anna")
+    keeper = await server.second_device("anna")
     async with keeper.events() as watch:
         await watch.wait_for("presence.changed", lambda d: d["presence"]["online"])
         stream = anna.events()
@@ -98,7 +91,7 @@ async def test_replay_and_concurrent_live_events_are_neither_lost_nor_duplicated
 ) -> None:
     anna = await server.signed_in("anna")
     ben = await server.signed_in("ben")
-    keeper = await second_device(server, "anna")
+    keeper = await server.second_device("anna")
     async with keeper.events() as watch:
         await watch.wait_for("presence.changed", lambda d: d["presence"]["online"])
         stream = anna.events()
@@ -134,7 +127,7 @@ async def test_since_equal_to_newest_replays_nothing(server: Server) -> None:
     async with anna.events() as stream:
         await set_presence_of(ben, ["a", "b"], stream)
         newest = stream.last_id
-    keeper = await second_device(server, "anna")
+    keeper = await server.second_device("anna")
     async with keeper.events() as watch:
         # Anna is online again through the keeper; her first socket's close and this open
         # logged two presence events after ``newest``.
@@ -154,7 +147,7 @@ async def test_since_equal_to_newest_replays_nothing(server: Server) -> None:
 async def test_since_older_than_retention_yields_one_gap(server: Server) -> None:
     anna = await server.signed_in("anna")
     ben = await server.signed_in("ben")
-    keeper = await second_device(server, "anna")
+    keeper = await server.second_device("anna")
     async with keeper.events() as watch:
         await watch.wait_for("presence.changed", lambda d: d["presence"]["online"])
         first = watch.last_id
@@ -261,7 +254,7 @@ async def test_bad_token_closes_with_4401(server: Server, token: str) -> None:
 @pytest.mark.feature("PAIR-6")
 async def test_unpaired_device_gets_revoked_event_then_4401(server: Server) -> None:
     phone = await server.signed_in("anna")
-    laptop = await second_device(server, "anna")
+    laptop = await server.second_device("anna")
     assert phone.device is not None
     phone_id = phone.device["id"]
     async with phone.events() as phone_stream, laptop.events() as laptop_stream:

@@ -8,12 +8,7 @@ import pytest
 from PIL import Image
 
 from teamline.client import Client
-from tests.harness import Server, expect_error
-
-
-def uid(client: Client) -> str:
-    assert client.account is not None
-    return str(client.account["id"])
+from tests.harness import Server, expect_error, uid
 
 
 def png(color: str = "red", size: tuple[int, int] = (400, 300)) -> bytes:

@@ -16,16 +16,11 @@ import pytest
 from teamline.accounts.schemas import UserPatchIn
 from teamline.client import Client
 from teamline.journal.schemas import CallRecord, Party, RouteStep
-from tests.harness import Server, expect_error
+from tests.harness import Server, expect_error, uid
 
 T0 = datetime(2026, 11, 25, 10, 2, tzinfo=UTC)
 CUSTOMER = "+491701234567"
 _call_ids = itertools.count(1)
-
-
-def uid(client: Client) -> str:
-    assert client.account is not None
-    return str(client.account["id"])
 
 
 async def record(server: Server, **fields: Any) -> list[dict[str, Any]]:

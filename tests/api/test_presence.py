@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from teamline.client import Client, EventStream
-from tests.harness import PASSWORD, Server, expect_error
+from tests.harness import Server, expect_error
 
 
 def about(user: dict[str, Any] | None, **fields: object) -> Any:
@@ -20,12 +20,6 @@ def about(user: dict[str, Any] | None, **fields: object) -> Any:
         return data["user_id"] == user["id"] and all(presence[k] == v for k, v in fields.items())
 
     return check
-
-
-async def second_device(server: Server, login: str) -> Client:
-    client = server.client()
-    await client.sign_in(login, PASSWORD)
-    return client
 
 
 @pytest.mark.feature("CONT-1")
@@ -87,7 +81,7 @@ async def test_bad_presence_is_refused(server: Server, body: dict[str, object]) 
 @pytest.mark.feature("CONT-3")
 async def test_online_while_any_device_is_connected(server: Server) -> None:
     max_ = await server.signed_in("max")
-    phone = await second_device(server, "max")
+    phone = await server.second_device("max")
     erika = await server.signed_in("erika")
     async with erika.events() as watcher:
         first = max_.events()
@@ -120,7 +114,7 @@ async def test_auto_away_from_idle_clients_and_back_on_activity(server: Server) 
 @pytest.mark.feature("CONT-3")
 async def test_auto_away_needs_every_device_idle(server: Server) -> None:
     max_ = await server.signed_in("max")
-    phone = await second_device(server, "max")
+    phone = await server.second_device("max")
     erika = await server.signed_in("erika")
     async with erika.events() as watcher, max_.events() as desk, phone.events() as mobile:
         await watcher.wait_for("presence.changed", about(max_.account, online=True))
