@@ -77,6 +77,29 @@ def sample(pid: int) -> ProcSample:
     return ProcSample((utime + stime) / CLK_TCK, mib("VmRSS"), mib("VmHWM"))
 
 
+async def wait_healthy(
+    process: subprocess.Popen[bytes],
+    base_url: str,
+    path: str,
+    tail: Callable[[], str],
+    what: str,
+    timeout: float,
+) -> None:
+    """Poll ``path`` until it answers 200; fail with the log's tail when the process exits
+    or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{what} exited:\n{tail()}")
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get(path)).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not become healthy:\n{tail()}")
+            await asyncio.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -104,17 +127,9 @@ class Server:
         return self.log_path.read_text(errors="replace")[-3000:]
 
     async def wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=2) as http:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"the server exited:\n{self.tail()}")
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get("/healthz")).status_code == 200:
-                        return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not become healthy:\n{self.tail()}")
-                await asyncio.sleep(0.1)
+        await wait_healthy(
+            self.process, self.base_url, "/healthz", self.tail, "the server", START_TIMEOUT
+        )
 
     async def stop(self) -> float:
         """SIGTERM, wait (SIGKILL after a while); seconds the shutdown took."""

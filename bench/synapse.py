@@ -11,7 +11,6 @@ presence off, rate limits out of the way, cheap password hashing for the set-up.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -20,14 +19,13 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 
-from bench.presence_fanout import bounded, free_port
+from bench.presence_fanout import bounded, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv-synapse"
@@ -170,17 +168,9 @@ class Homeserver:
         return "\n".join(parts)
 
     async def wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=2) as http:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"synapse exited:\n{self.tail()}")
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get("/health")).status_code == 200:
-                        return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"synapse did not become healthy:\n{self.tail()}")
-                await asyncio.sleep(0.2)
+        await wait_healthy(
+            self.process, self.base_url, "/health", self.tail, "synapse", START_TIMEOUT
+        )
 
     async def stop(self) -> None:
         if self.process.poll() is None:
