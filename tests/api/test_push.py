@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from teamline.client import Client
 from teamline.push.models import PushSubscription, VapidKey
 from teamline.push.payloads import MAX_PAYLOAD_BYTES
-from tests.harness import PASSWORD, Server, expect_error, node_settings, run_server
+from tests.harness import Server, expect_error, node_settings, run_server, uid
 from tests.push_service import PushServiceOnLoopback, Subscriber, push_service, unb64url
 
 pytestmark = pytest.mark.feature("CHAT-4")
@@ -40,10 +40,14 @@ async def subscribe(client: Client, service: PushServiceOnLoopback) -> Subscribe
     return device
 
 
-async def device_of(server: Server, login: str) -> Client:
-    client = server.client()
-    await client.sign_in(login, PASSWORD)
-    return client
+async def erika_subscribed(
+    server: Server, pushes: PushServiceOnLoopback
+) -> tuple[Client, Client, Subscriber, dict[str, Any]]:
+    """Max, Erika with one subscribed device (her phone), and their conversation."""
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    phone = await subscribe(erika, pushes)
+    return max_, erika, phone, await max_.open_conversation(uid(erika))
 
 
 async def settled(server: Server) -> None:
@@ -160,10 +164,7 @@ async def test_group_pushes_skip_the_author_and_who_muted(
 async def test_no_push_while_a_client_is_in_the_foreground(
     server: Server, pushes: PushServiceOnLoopback
 ) -> None:
-    max_ = await server.signed_in("max")
-    erika = await server.signed_in("erika")
-    phone = await subscribe(erika, pushes)
-    conversation = await max_.open_conversation(erika.account["id"])
+    max_, erika, phone, conversation = await erika_subscribed(server, pushes)
     async with erika.events() as erika_app, max_.events() as max_app:
         await max_.send_message(conversation["id"], "Siehst du das im Vordergrund?")
         await erika_app.wait_for("message.created")
@@ -203,7 +204,7 @@ async def test_reading_on_one_device_clears_the_others(
 ) -> None:
     max_ = await server.signed_in("max")
     erika = await server.signed_in("erika")
-    laptop = await device_of(server, "erika")
+    laptop = await server.second_device("erika")
     phone, desktop = await subscribe(erika, pushes), await subscribe(laptop, pushes)
     conversation = await max_.open_conversation(erika.account["id"])
     message = await max_.send_message(conversation["id"], "Termin morgen?")
@@ -224,10 +225,7 @@ async def test_reading_on_one_device_clears_the_others(
 async def test_no_read_push_to_a_device_that_shows_nothing(
     server: Server, pushes: PushServiceOnLoopback
 ) -> None:
-    max_ = await server.signed_in("max")
-    erika = await server.signed_in("erika")
-    phone = await subscribe(erika, pushes)
-    conversation = await max_.open_conversation(erika.account["id"])
+    max_, erika, phone, conversation = await erika_subscribed(server, pushes)
     async with erika.events() as erika_app:
         message = await max_.send_message(conversation["id"], "Gelesen, während die App offen ist")
         await erika_app.wait_for("message.created")
@@ -288,7 +286,7 @@ async def test_unsubscribed_and_signed_out_devices_get_nothing(
 ) -> None:
     max_ = await server.signed_in("max")
     erika = await server.signed_in("erika")
-    laptop = await device_of(server, "erika")
+    laptop = await server.second_device("erika")
     phone, desktop = await subscribe(erika, pushes), await subscribe(laptop, pushes)
     # Subscribing again replaces the device's subscription.
     renewed = await subscribe(erika, pushes)
@@ -303,10 +301,7 @@ async def test_unsubscribed_and_signed_out_devices_get_nothing(
 
 
 async def test_the_payload_stays_small(server: Server, pushes: PushServiceOnLoopback) -> None:
-    max_ = await server.signed_in("max")
-    erika = await server.signed_in("erika")
-    phone = await subscribe(erika, pushes)
-    conversation = await max_.open_conversation(erika.account["id"])
+    max_, _erika, phone, conversation = await erika_subscribed(server, pushes)
     await max_.send_message(conversation["id"], "🙂" * 3000)
     [push] = await pushes.wait_for(phone, 1)
     plain = json.dumps(push.payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -333,10 +328,7 @@ async def test_an_unreachable_push_service_does_not_delay_sending(server: Server
 async def test_a_file_without_text_is_announced_by_its_name(
     server: Server, pushes: PushServiceOnLoopback
 ) -> None:
-    max_ = await server.signed_in("max")
-    erika = await server.signed_in("erika")
-    phone = await subscribe(erika, pushes)
-    conversation = await max_.open_conversation(erika.account["id"])
+    max_, _erika, phone, conversation = await erika_subscribed(server, pushes)
     upload = await max_.upload_attachment(
         conversation["id"], "Angebot.pdf", b"%PDF-1.4 tiny", "application/pdf"
     )
