@@ -120,7 +120,15 @@ async def test_unread_counts_follow_messages_reads_on_other_devices_and_deletes(
     assert listing["conversations"][0]["last_message"]["text"] == "m2"
     assert (await max_.conversations())["unread_total"] == 0  # own messages are not unread
 
-    await max_.delete_message(conv, sent[2]["id"])
+    async with erika.events() as erika_events:
+        await max_.delete_message(conv, sent[2]["id"])
+        lowered = await erika_events.wait_for("conversation.read")
+    assert lowered["data"] == {
+        "conversation_id": conv,
+        "up_to": None,
+        "unread": 2,
+        "unread_total": 2,
+    }
     assert (await erika.conversations())["unread_total"] == 2
 
     async with erika_phone.events() as phone:

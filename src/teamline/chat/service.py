@@ -294,21 +294,18 @@ class ChatService:
                 {"id": message.id, "conversation_id": conversation_id},
             )
             if behind:
-                totals = await store.unread_totals(tx.session, behind)
-                for user_id in behind:
-                    member = await store.membership(tx.session, conversation_id, user_id)
-                    if member is None:
-                        continue
-                    up_to = await store.message_ids_at(
-                        tx.session, {conversation_id: {member.read_seq}}
-                    )
+                totals = await store.unread_totals(tx.session, [u for u, _, _ in behind])
+                markers = await store.message_ids_at(
+                    tx.session, {conversation_id: {seq for _, _, seq in behind}}
+                )
+                for user_id, unread, read_seq in behind:
                     tx.emit(
                         [user_id],
                         "conversation.read",
                         {
                             "conversation_id": conversation_id,
-                            "up_to": up_to.get((conversation_id, member.read_seq)),
-                            "unread": member.unread,
+                            "up_to": markers.get((conversation_id, read_seq)),
+                            "unread": unread,
                             "unread_total": totals[user_id],
                         },
                     )

@@ -131,25 +131,26 @@ async def record_send(
     return [(user_id, bool(muted)) for user_id, muted in rows.all()]
 
 
-async def uncount_unread(session: AsyncSession, message: Message) -> list[str]:
+async def uncount_unread(session: AsyncSession, message: Message) -> list[tuple[str, int, int]]:
     """A message was deleted: the members who had not read it yet count one fewer.
 
-    Returns those members' ids.
+    Returns (user id, unread now, read seq) of each of those members.
     """
-    affected = list(
-        await session.scalars(
-            update(ConversationMember)
-            .where(
-                ConversationMember.conversation_id == message.conversation_id,
-                ConversationMember.user_id != message.author_id,
-                ConversationMember.read_seq < message.seq,
-                ConversationMember.unread > 0,
-            )
-            .values(unread=ConversationMember.unread - 1)
-            .returning(ConversationMember.user_id)
+    rows = await session.execute(
+        update(ConversationMember)
+        .where(
+            ConversationMember.conversation_id == message.conversation_id,
+            ConversationMember.user_id != message.author_id,
+            ConversationMember.read_seq < message.seq,
+            ConversationMember.unread > 0,
         )
+        .values(unread=ConversationMember.unread - 1)
+        .returning(
+            ConversationMember.user_id, ConversationMember.unread, ConversationMember.read_seq
+        )
+        .execution_options(synchronize_session=False)
     )
-    return affected
+    return [(user_id, int(unread), int(read_seq)) for user_id, unread, read_seq in rows.all()]
 
 
 async def unread_after(
