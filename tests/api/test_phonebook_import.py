@@ -270,6 +270,59 @@ async def test_vcards_without_uid_match_by_name_and_numbers(server: Server) -> N
     assert (await petra.import_phonebook("company", other.encode(), "text/vcard"))["imported"] == 1
 
 
+def vcard(uid: str, name: str, *tels: str, note: str = "") -> str:
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"FN:{name}"]
+    lines += [f"TEL;TYPE=WORK:{tel}" for tel in tels]
+    lines += [f"NOTE:{note}"] if note else []
+    return "\r\n".join([*lines, "END:VCARD", ""])
+
+
+async def titles(client: Client, query: str) -> list[str]:
+    found = (await client.request("GET", "/search", params={"q": query})).json()["results"]
+    return [r["title"] for r in found]
+
+
+@pytest.mark.feature("BOOK-1")
+async def test_reimport_rewrites_changed_cards_only_and_keeps_search_in_step(
+    server: Server,
+) -> None:
+    petra = await manager(server)
+    erika = await server.signed_in("erika")
+    first = vcard("a", "Anna Alt", "030 1111111", "0170 2222222", note="Kundin seit Mai")
+    first += vcard("b", "Bernd Gleich", "030 3333333")
+    assert await petra.import_phonebook("company", first.encode(), "text/vcard") == {
+        "imported": 2,
+        "updated": 0,
+        "errors": [],
+    }
+    before = by_name((await petra.phonebook_entries("company"))["entries"])
+    # Anna changed (name, one number fewer, another note), Bernd not; Carl twice in one file
+    second = vcard("a", "Anna Neu", "0170 4444444", note="Lieferantin")
+    second += vcard("b", "Bernd Gleich", "030 3333333")
+    second += vcard("c", "Carl Doppelt", "030 5555555", note="erste Karte")
+    second += vcard("c", "Carl Doppelt", "030 5555555", "0170 6666666", note="zweite Karte")
+    result = await petra.import_phonebook("company", second.encode(), "text/vcard")
+    # ``updated`` counts every card that matched an entry, changed or not
+    assert result == {"imported": 1, "updated": 3, "errors": []}
+    after = by_name((await petra.phonebook_entries("company"))["entries"])
+    assert set(after) == {"Anna Neu", "Bernd Gleich", "Carl Doppelt"}
+    anna = after["Anna Neu"]
+    assert anna["id"] == before["Anna Alt"]["id"]
+    assert (numbers(anna), anna["notes"]) == ([("work", "+491704444444")], "Lieferantin")
+    assert anna["updated_at"] > before["Anna Alt"]["updated_at"]
+    assert after["Bernd Gleich"] == before["Bernd Gleich"]  # not rewritten
+    carl = after["Carl Doppelt"]
+    assert (numbers(carl), carl["notes"]) == (
+        [("work", "+49305555555"), ("work", "+491706666666")],
+        "zweite Karte",
+    )
+    assert "Anna Neu" in await titles(erika, "Lieferantin")
+    assert await titles(erika, "Kundin") == []
+    assert await titles(erika, "030 1111111") == []
+    assert "Anna Neu" in await titles(erika, "0170 4444444")
+    assert "Carl Doppelt" in await titles(erika, "0170 6666666")
+
+
 @pytest.mark.feature("BOOK-1")
 async def test_export_reimports_without_duplicates(server: Server) -> None:
     petra = await manager(server)

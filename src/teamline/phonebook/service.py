@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -192,39 +193,75 @@ class PhonebookService:
     async def _import_batch(
         self, book: str, owner_id: str | None, contacts: Sequence[Contact]
     ) -> tuple[int, int]:
+        """Write one batch: entries and numbers as a few executemany statements (no ORM
+        objects), their search documents with one ``put_many``, one event."""
         imported = updated = 0
         async with self.events.transaction() as tx:
             keys = {c.import_key for c in contacts}
-            by_key = await store.entries_by_key(tx.session, book, owner_id, keys)
-            uids = {c.uid for c in contacts if c.uid}
-            by_id = await store.entries_by_id(tx.session, book, owner_id, uids)
-            now = utcnow()
-            touched: dict[str, PhonebookEntry] = {}
+            found = await store.stored_by_key(tx.session, book, owner_id, keys)
+            key_ids = {e.import_key: e.id for e in found if e.import_key is not None}
+            uids = {c.uid for c in contacts if c.uid and c.import_key not in key_ids}
+            by_uid = await store.stored_by_id(tx.session, book, owner_id, uids)
+            # What each entry holds (or will hold, once this batch is written).
+            current = {e.id: _stored_content(e) for e in (*found, *by_uid)}
+            planned: dict[str, Contact] = {}
+            fresh: dict[str, str] = {}  # new entry id → import key
             for contact in contacts:
                 key = contact.import_key
-                entry = by_key.get(key) or by_id.get(contact.uid or "")
-                if entry is None:
-                    entry = PhonebookEntry(
-                        id=new_id(),
-                        book=book,
-                        owner_id=owner_id,
-                        import_key=key,
-                        created_at=now,
-                        numbers=[],
-                    )
-                    tx.session.add(entry)
-                    by_key[key] = entry
+                entry_id = key_ids.get(key)
+                if entry_id is None and contact.uid in current:
+                    entry_id = contact.uid
+                content = _content(contact)
+                if entry_id is None:
+                    entry_id = new_id()
+                    key_ids[key] = entry_id
+                    fresh[entry_id] = key
                     imported += 1
                 else:
                     updated += 1
-                    if _unchanged(entry, contact):
+                    if current[entry_id] == content:
                         continue  # re-importing the same file writes nothing
-                _apply(entry, contact)
-                touched[entry.id] = entry
-            # One flush for the batch (batched INSERTs) before the index writes query.
-            await tx.session.flush()
-            await search_index.put_many(tx.session, [search_document(e) for e in touched.values()])
-            if touched:
+                current[entry_id] = content
+                planned[entry_id] = contact
+            now = utcnow()
+            new_rows: list[dict[str, Any]] = []
+            changed_rows: list[dict[str, Any]] = []
+            number_rows: list[dict[str, Any]] = []
+            for entry_id, contact in planned.items():
+                row = _entry_row(contact, now)
+                if entry_id in fresh:
+                    new_rows.append(
+                        {
+                            "id": entry_id,
+                            "book": book,
+                            "owner_id": owner_id,
+                            "import_key": fresh[entry_id],
+                            "created_at": now,
+                            **row,
+                        }
+                    )
+                else:
+                    changed_rows.append({"id": entry_id, **row})
+                number_rows.extend(
+                    {
+                        "entry_id": entry_id,
+                        "position": position,
+                        "type": n.type,
+                        "e164": n.e164,
+                        "national": n.national,
+                    }
+                    for position, n in enumerate(contact.numbers)
+                )
+            fresh_numbers = [r for r in number_rows if r["entry_id"] in fresh]
+            await store.add_entries(tx.session, new_rows, fresh_numbers)
+            await store.change_entries(
+                tx.session, changed_rows, [r for r in number_rows if r["entry_id"] not in fresh]
+            )
+            await search_index.put_many(
+                tx.session,
+                [_document(book, owner_id, i, c, c.numbers) for i, c in planned.items()],
+            )
+            if planned:
                 await self._announce(tx, None, {"book": book, "id": None, "import": True}, owner_id)
         return imported, updated
 
@@ -345,18 +382,9 @@ def _may_see(caller: Principal, entry: PhonebookEntry) -> bool:
     return entry.book == "company" or entry.owner_id == caller.user_id
 
 
-def _unchanged(entry: PhonebookEntry, contact: Contact) -> bool:
-    stored = (
-        entry.display_name,
-        entry.first_name,
-        entry.last_name,
-        entry.organisation,
-        entry.email,
-        entry.notes,
-        dict(entry.labels or {}),
-        [(n.type, n.e164, n.national) for n in entry.numbers],
-    )
-    given = (
+def _content(contact: Contact) -> tuple[object, ...]:
+    """What an import compares to tell a changed card from an unchanged one."""
+    return (
         contact.display_name,
         contact.first_name,
         contact.last_name,
@@ -366,7 +394,33 @@ def _unchanged(entry: PhonebookEntry, contact: Contact) -> bool:
         contact.labels,
         [(n.type, n.e164, n.national) for n in contact.numbers],
     )
-    return stored == given
+
+
+def _stored_content(entry: store.StoredEntry) -> tuple[object, ...]:
+    return (
+        entry.display_name,
+        entry.first_name,
+        entry.last_name,
+        entry.organisation,
+        entry.email,
+        entry.notes,
+        dict(entry.labels or {}),
+        entry.numbers,
+    )
+
+
+def _entry_row(contact: Contact, now: datetime) -> dict[str, Any]:
+    """The ``phonebook_entries`` columns an import writes from a card."""
+    return {
+        "display_name": contact.display_name,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "organisation": contact.organisation,
+        "email": contact.email,
+        "notes": contact.notes,
+        "labels": dict(contact.labels),
+        "updated_at": now,
+    }
 
 
 def _apply(entry: PhonebookEntry, contact: Contact) -> None:
@@ -394,25 +448,57 @@ def _apply(entry: PhonebookEntry, contact: Contact) -> None:
     del rows[len(contact.numbers) :]
 
 
+class _Number(Protocol):
+    @property
+    def e164(self) -> str: ...
+    @property
+    def national(self) -> str: ...
+
+
+class _Card(Protocol):
+    """An entry's searchable values: a stored entry or a checked contact."""
+
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def organisation(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+    @property
+    def labels(self) -> Mapping[str, Any]: ...
+
+
 def search_document(entry: PhonebookEntry) -> Document:
     """The entry's search document (SRCH): found by names, organisation, e-mail, notes,
     label values and numbers; private entries by their owner only."""
-    first = entry.numbers[0].national if entry.numbers else ""
+    return _document(entry.book, entry.owner_id, entry.id, entry, entry.numbers)
+
+
+def _document(
+    book: str, owner_id: str | None, entry_id: str, card: _Card, numbers: Sequence[_Number]
+) -> Document:
+    first = numbers[0].national if numbers else ""
     return Document(
-        source=_source(entry.book),
-        ref_id=entry.id,
-        scope=["all"] if entry.book == "company" else [f"u{entry.owner_id}"],
-        title=entry.display_name,
-        subtitle=entry.organisation or first,
+        source=_source(book),
+        ref_id=entry_id,
+        scope=["all"] if book == "company" else [f"u{owner_id}"],
+        title=card.display_name,
+        subtitle=card.organisation or first,
         text=[
-            entry.first_name,
-            entry.last_name,
-            entry.organisation,
-            entry.email,
-            entry.notes,
-            *[str(v) for v in (entry.labels or {}).values()],
+            card.first_name,
+            card.last_name,
+            card.organisation,
+            card.email,
+            card.notes,
+            *[str(v) for v in (card.labels or {}).values()],
         ],
-        numbers=[n.e164 for n in entry.numbers],
+        numbers=[n.e164 for n in numbers],
     )
 
 

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.accounts.models import User
@@ -56,38 +70,129 @@ async def entry(session: AsyncSession, entry_id: str) -> PhonebookEntry | None:
     return await session.get(PhonebookEntry, entry_id)
 
 
-async def entries_by_key(
+@dataclass
+class StoredEntry:
+    """An entry's stored values, as an import compares them with a card."""
+
+    id: str
+    import_key: str | None
+    display_name: str
+    first_name: str | None
+    last_name: str | None
+    organisation: str | None
+    email: str | None
+    notes: str | None
+    labels: dict[str, Any]
+    numbers: list[tuple[str, str, str]] = field(default_factory=list)  # type, e164, national
+
+
+_STORED = (
+    PhonebookEntry.id,
+    PhonebookEntry.import_key,
+    PhonebookEntry.display_name,
+    PhonebookEntry.first_name,
+    PhonebookEntry.last_name,
+    PhonebookEntry.organisation,
+    PhonebookEntry.email,
+    PhonebookEntry.notes,
+    PhonebookEntry.labels,
+)
+
+
+async def stored_by_key(
     session: AsyncSession, book: str, owner_id: str | None, keys: Collection[str]
-) -> dict[str, PhonebookEntry]:
-    """Entries of a book by import key (re-import matching)."""
-    found: dict[str, PhonebookEntry] = {}
+) -> list[StoredEntry]:
+    """Entries of a book by import key (re-import matching), with their numbers."""
+    found: list[StoredEntry] = []
     ordered = list(keys)
     for i in range(0, len(ordered), IN_SLICE):
-        query = (
-            select(PhonebookEntry)
-            .where(_in_book(book, owner_id))
-            .where(PhonebookEntry.import_key.in_(ordered[i : i + IN_SLICE]))
+        query = select(*_STORED).where(
+            _in_book(book, owner_id), PhonebookEntry.import_key.in_(ordered[i : i + IN_SLICE])
         )
-        for row in await session.scalars(query):
-            if row.import_key is not None:
-                found[row.import_key] = row
+        found.extend(StoredEntry(*row) for row in await session.execute(query))
+    await _with_numbers(session, found)
     return found
 
 
-async def entries_by_id(
+async def stored_by_id(
     session: AsyncSession, book: str, owner_id: str | None, ids: Collection[str]
-) -> dict[str, PhonebookEntry]:
-    """Entries of a book among ``ids`` (a vCard UID that is an entry id: our own export)."""
-    found: dict[str, PhonebookEntry] = {}
+) -> list[StoredEntry]:
+    """Entries of a book among ``ids`` (a vCard UID that is an entry id: our own export),
+    with their numbers."""
+    found: list[StoredEntry] = []
     ordered = list(ids)
     for i in range(0, len(ordered), IN_SLICE):
-        query = (
-            select(PhonebookEntry)
-            .where(_in_book(book, owner_id))
-            .where(PhonebookEntry.id.in_(ordered[i : i + IN_SLICE]))
+        # By primary key alone, the book checked here: asked for "book = ? AND owner_id IS
+        # NULL AND id IN (...)", SQLite walks the book's index, i.e. the whole company book
+        # for every import batch.
+        query = select(*_STORED, PhonebookEntry.book, PhonebookEntry.owner_id).where(
+            PhonebookEntry.id.in_(ordered[i : i + IN_SLICE])
         )
-        found.update((row.id, row) for row in await session.scalars(query))
+        found.extend(
+            StoredEntry(*row[:-2])
+            for row in await session.execute(query)
+            if (row.book, row.owner_id) == (book, owner_id)
+        )
+    await _with_numbers(session, found)
     return found
+
+
+async def _with_numbers(session: AsyncSession, entries: list[StoredEntry]) -> None:
+    by_id = {e.id: e for e in entries}
+    ordered = list(by_id)
+    for i in range(0, len(ordered), IN_SLICE):
+        rows = await session.execute(
+            select(
+                PhonebookNumber.entry_id,
+                PhonebookNumber.type,
+                PhonebookNumber.e164,
+                PhonebookNumber.national,
+            )
+            .where(PhonebookNumber.entry_id.in_(ordered[i : i + IN_SLICE]))
+            .order_by(PhonebookNumber.entry_id, PhonebookNumber.position)
+        )
+        for entry_id, type_, e164, national in rows:
+            by_id[entry_id].numbers.append((type_, e164, national))
+
+
+async def add_entries(
+    session: AsyncSession, entries: Sequence[dict[str, Any]], numbers: Sequence[dict[str, Any]]
+) -> None:
+    """Insert new entries and their numbers (rows of ``phonebook_entries`` and
+    ``phonebook_numbers``): one executemany each, without the ORM's per-object work, which
+    cost more than the database's."""
+    if entries:
+        await session.execute(insert(_table(PhonebookEntry)), list(entries))
+    if numbers:
+        await session.execute(insert(_table(PhonebookNumber)), list(numbers))
+
+
+async def change_entries(
+    session: AsyncSession, entries: Sequence[dict[str, Any]], numbers: Sequence[dict[str, Any]]
+) -> None:
+    """Overwrite existing entries (rows with ``id`` and the changed columns, all rows the
+    same columns) and replace all their numbers by ``numbers``."""
+    if not entries:
+        return
+    table = _table(PhonebookEntry)
+    columns = [name for name in entries[0] if name != "id"]
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns}),
+        [{f"b_{name}": value for name, value in row.items()} for row in entries],
+    )
+    ids = [row["id"] for row in entries]
+    for i in range(0, len(ids), IN_SLICE):
+        await session.execute(
+            delete(PhonebookNumber).where(PhonebookNumber.entry_id.in_(ids[i : i + IN_SLICE]))
+        )
+    if numbers:
+        await session.execute(insert(_table(PhonebookNumber)), list(numbers))
+
+
+def _table(model: type[PhonebookEntry | PhonebookNumber]) -> Table:
+    return cast(Table, model.__table__)
 
 
 async def refresh_statistics(session: AsyncSession) -> None:
