@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teamline.config import Settings
 from teamline.core.db import Database
 from teamline.core.migrate import upgrade
-from teamline.search.index import PG_TSV, Document, put_many
+from teamline.search.index import WORD_MAX, Document, put_many
 from teamline.search.models import SearchDocument
 from teamline.search.service import SearchService
 
@@ -232,17 +232,15 @@ COPIED = ("rowid", "source", "ref_id", "scope", "title", "subtitle", "words", "d
 async def copy_from_sqlite(db: Database, path: Path) -> None:
     """Fill an empty PostgreSQL bench database with the documents of a SQLite bench file
     (the same synthetic data, indexed by the same code) far faster than indexing them anew:
-    rows by COPY, ``tsv`` by the expression ``put_many`` uses, the GIN index built once."""
+    rows by COPY, ``search_words`` by one INSERT (the rows ``put_many`` writes), its primary
+    key built once."""
     import sqlite3
 
     source = sqlite3.connect(path)
     dsn = db.url.replace("postgresql+asyncpg://", "postgresql://")
     connection = await asyncpg.connect(dsn)
     try:
-        index = await connection.fetchval(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_documents_tsv'"
-        )
-        await connection.execute("DROP INDEX ix_search_documents_tsv")
+        await connection.execute("ALTER TABLE search_words DROP CONSTRAINT pk_search_words")
         cursor = source.execute(f"SELECT {', '.join(COPIED)}, updated_at FROM search_documents")
         while rows := cursor.fetchmany(50_000):
             await connection.copy_records_to_table(
@@ -252,12 +250,20 @@ async def copy_from_sqlite(db: Database, path: Path) -> None:
                 ],
                 columns=[*COPIED, "updated_at"],
             )
-        await connection.execute(f"UPDATE search_documents SET tsv = {PG_TSV}")
-        await connection.execute(index)
+        await connection.execute(
+            f"INSERT INTO search_words SELECT DISTINCT s, left(w, {WORD_MAX}), rowid "
+            "FROM search_documents, unnest(string_to_array(scope, ' ')) AS s, "
+            "unnest(string_to_array(words, ' ')) AS w WHERE w <> ''"
+        )
+        await connection.execute(
+            "ALTER TABLE search_words "
+            "ADD CONSTRAINT pk_search_words PRIMARY KEY (scope, word, rowid)"
+        )
         await connection.execute(
             "SELECT setval('search_documents_rowid_seq', (SELECT max(rowid) FROM search_documents))"
         )
         await connection.execute("VACUUM ANALYZE search_documents")
+        await connection.execute("VACUUM ANALYZE search_words")
     finally:
         await connection.close()
         source.close()
@@ -349,7 +355,8 @@ async def main(argv: list[str]) -> int:
         type=Path,
         metavar="SQLITE_FILE",
         help="fill a new PostgreSQL database from a --sqlite-file of the same sizes "
-        "(COPY, then tsv as put_many computes it) instead of indexing every document anew",
+        "(COPY, then the search_words rows put_many would write) instead of indexing "
+        "every document anew",
     )
     args = parser.parse_args(argv)
     scale = 10 if args.full else 1

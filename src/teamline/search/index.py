@@ -15,7 +15,8 @@ On SQLite the FTS5 tables are external-content tables over ``search_documents``:
 are written here, and removing one needs the values it was indexed with, which the document
 row still holds at that moment. Chat messages have a words table of their own
 (``search_chat_fts``): the other sources' prefix lookups then never wade through a million
-messages.
+messages. On PostgreSQL the words go into ``search_words`` (see ``WORD_MAX``), taken out the
+same way, and numbers are found by a trigram index on ``search_documents.digits``.
 """
 
 from __future__ import annotations
@@ -77,17 +78,11 @@ class _Indexed:
     digits: str
 
 
-# PostgreSQL indexes every word's starts (1 to PREFIX_MAX characters) and the scope tokens
-# (marked with "_", which no word holds) as exact lexemes. A query then names exact lexemes
-# only: GIN finds its rows without expanding prefixes over the whole lexicon and without a
-# recheck of each row (weights would need one). Migration 0006 holds the same expression.
-PREFIX_MAX = 12
-PG_TSV = (
-    "array_to_tsvector(ARRAY("
-    "SELECT left(w, n) FROM unnest(string_to_array(words, ' ')) AS w, "
-    f"generate_series(1, least(length(w), {PREFIX_MAX})) AS n "
-    "UNION SELECT '_' || s FROM unnest(string_to_array(scope, ' ')) AS s))"
-)
+# PostgreSQL keeps one ``search_words`` row per (scope token, word, document): a fragment is
+# a range of words under each scope token the caller holds, read from the primary key alone
+# (migration 0007). Longer words are cut to WORD_MAX characters there (a B-tree entry has a
+# size limit); a longer fragment is cut alike and checked on the document row.
+WORD_MAX = 64
 
 
 # Who may see a source's documents, by scope token kind: "all", "u" (a user), "c" (the
@@ -190,8 +185,7 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
                 old.append(_Indexed(int(rowid), source_, words_, scope, digits))
                 indexed.append((int(rowid), rows.pop((source_, ref_id))))
     if old:
-        if _is_sqlite(session):
-            await _fts_remove(session, old)
+        await _unindex(session, old)
         table = cast(Table, SearchDocument.__table__)
         changed = ("scope", "title", "subtitle", "words", "digits", "extra", "updated_at")
         await session.execute(
@@ -261,8 +255,7 @@ async def drop_scope(session: AsyncSession, token: str) -> None:
 async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
     if not found:
         return
-    if _is_sqlite(session):
-        await _fts_remove(session, found)
+    await _unindex(session, found)
     await session.execute(
         delete(SearchDocument).where(SearchDocument.rowid.in_([old.rowid for old in found]))
     )
@@ -271,9 +264,10 @@ async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
 async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
     if not _is_sqlite(session):
         # Digits use the trigram index on the plain column.
-        await session.execute(
-            text(f"UPDATE search_documents SET tsv = {PG_TSV} WHERE rowid = ANY(:ids)"),
-            {"ids": [r for r, _ in indexed]},
+        await _pg_words(
+            session,
+            "INSERT INTO search_words(scope, word, rowid) " + _PG_ROWS,
+            [(r, row["scope"], row["words"]) for r, row in indexed],
         )
         return
     for table in ("search_fts", "search_chat_fts"):
@@ -290,6 +284,44 @@ async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any
     if numbered:
         await session.execute(
             text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"), numbered
+        )
+
+
+async def _unindex(session: AsyncSession, old: Sequence[_Indexed]) -> None:
+    """Take documents out of the word (and on SQLite digit) indexes, by what they hold."""
+    if _is_sqlite(session):
+        await _fts_remove(session, old)
+        return
+    await _pg_words(
+        session,
+        "DELETE FROM search_words WHERE (scope, word, rowid) IN (" + _PG_ROWS + ")",
+        [(o.rowid, o.scope, o.words) for o in old],
+    )
+
+
+# The (scope, word, rowid) rows of a batch of documents, from three array parameters.
+_PG_ROWS = (
+    "SELECT * FROM unnest(CAST(:scopes AS text[]), CAST(:words AS text[]), "
+    "CAST(:rowids AS bigint[]))"
+)
+
+
+async def _pg_words(
+    session: AsyncSession, statement: str, documents: Iterable[tuple[int, str, str]]
+) -> None:
+    """Run ``statement`` over the ``search_words`` rows of (rowid, scope, words) documents."""
+    rows = sorted(
+        {
+            (scope, word[:WORD_MAX], rowid)
+            for rowid, scopes, words_ in documents
+            for scope in scopes.split()
+            for word in words_.split()
+        }
+    )
+    if rows:
+        scopes, words_, rowids = (list(column) for column in zip(*rows, strict=True))
+        await session.execute(
+            text(statement), {"scopes": scopes, "words": words_, "rowids": rowids}
         )
 
 

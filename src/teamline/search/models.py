@@ -3,8 +3,8 @@
 The full-text structures differ by database and are created by migrations 0003 and 0006: on
 SQLite two FTS5 tables over ``search_documents`` (``search_fts`` and, for chat messages,
 ``search_chat_fts``: words and scope, unicode61 with prefix indexes of 1 to 6 characters;
-``search_digits``: trigram, for numbers); on PostgreSQL a ``tsv`` tsvector column of exact
-lexemes (word starts, scope tokens) with a GIN index, and a pg_trgm index on ``digits``.
+``search_digits``: trigram, for numbers); on PostgreSQL the table ``search_words`` (one row
+per scope token, word and document, migration 0007) and a pg_trgm index on ``digits``.
 """
 
 from __future__ import annotations

@@ -9,9 +9,12 @@ from typing import Any
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from teamline.search.index import PREFIX_MAX
+from teamline.search.index import WORD_MAX
 from teamline.search.models import RecentSearch
 
+# Above every character a word may hold: the end of a fragment's range of words (the column
+# compares by code point, COLLATE "C").
+LAST_CHARACTER = "\U0010ffff"
 COLUMNS = "d.rowid, d.source, d.ref_id, d.scope, d.title, d.subtitle, d.extra"
 
 
@@ -38,20 +41,26 @@ async def match_words(
             f"WHERE {table} MATCH :m ORDER BY f.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": match, "n": limit})).all()
-    # Exact lexemes (see teamline.search.index.PG_TSV); a fragment longer than the indexed
-    # word starts is found by its first PREFIX_MAX characters and checked on the row.
-    words = " & ".join(_lexeme(fragment[:PREFIX_MAX]) for fragment in fragments)
-    scope = " | ".join(_lexeme(f"_{token}") for token in scope_tokens)
-    params: dict[str, Any] = {"q": f"{words} & ({scope})", "n": limit}
+    # Per fragment, the documents holding a word in its range under one of the scope tokens
+    # (index-only scans of search_words' primary key), intersected; the newest ``limit``.
+    params: dict[str, Any] = {"scopes": list(scope_tokens), "n": limit}
+    ranges: list[str] = []
     checks = ""
-    for i, fragment in enumerate(f for f in fragments if len(f) > PREFIX_MAX):
-        checks += f" AND ' ' || d.words LIKE :w{i}"
-        params[f"w{i}"] = f"% {fragment}%"
-    # "+ 0": rank the bitmap scan's rows rather than walk the whole table backwards by
-    # rowid hoping to meet matches soon (the planner cannot know they are rare).
+    for i, fragment in enumerate(fragments):
+        ranges.append(
+            "SELECT rowid FROM search_words WHERE scope = ANY(CAST(:scopes AS text[])) "
+            f"AND word >= :lo{i} AND word < :hi{i}"
+        )
+        start = fragment[:WORD_MAX]
+        params[f"lo{i}"], params[f"hi{i}"] = start, start + LAST_CHARACTER
+        if len(fragment) > WORD_MAX:
+            checks += f" AND ' ' || d.words LIKE :w{i}"
+            params[f"w{i}"] = f"% {fragment}%"
+    hits = " INTERSECT ".join(ranges)
     query = text(
-        f"SELECT {COLUMNS} FROM search_documents d "
-        f"WHERE d.tsv @@ CAST(:q AS tsquery){checks} ORDER BY d.rowid + 0 DESC LIMIT :n"
+        f"SELECT {COLUMNS} FROM search_documents d WHERE d.rowid IN ("
+        f"SELECT rowid FROM ({hits}) AS hits GROUP BY rowid ORDER BY rowid DESC LIMIT :n)"
+        f"{checks} ORDER BY d.rowid DESC"
     )
     return (await session.execute(query, params)).all()
 
@@ -69,11 +78,6 @@ async def plain_plans(session: AsyncSession) -> None:
             "set_config('max_parallel_workers_per_gather', '0', true)"
         )
     )
-
-
-def _lexeme(value: str) -> str:
-    """A tsquery operand matching exactly ``value``."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequence[Any]:
