@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from teamline.client import Client
+from teamline.phonebook.importing import read_file
 from tests.harness import Server, expect_error
 
 DATA = Path(__file__).parent.parent / "data"
@@ -321,6 +322,25 @@ async def test_reimport_rewrites_changed_cards_only_and_keeps_search_in_step(
     assert await titles(erika, "030 1111111") == []
     assert "Anna Neu" in await titles(erika, "0170 4444444")
     assert "Carl Doppelt" in await titles(erika, "0170 6666666")
+
+
+@pytest.mark.feature("BOOK-1")
+async def test_big_vcard_file_parsed_in_pieces_gives_the_same_result(server: Server) -> None:
+    petra = await manager(server)
+    server.container.phonebook.parse_piece_cards = 2  # a process parses pieces of 2 cards
+    body = "".join(vcard(f"p{i}", f"Person {i}", f"030 12345{i:02}") for i in range(7))
+    body = body.replace("FN:Person 4", "FN:Person 4\r\nTEL:keine Nummer")
+    body += "Zeilen ohne Karte\r\n" + vcard("p7", "Person 7", "030 1234507")
+    result = await petra.import_phonebook("company", body.encode(), "text/vcard")
+    assert result["imported"] == 7
+    assert [e["line"] for e in result["errors"]] == [25, 44]  # Person 4's BEGIN, stray text
+    whole = read_file(body.encode(), "text/vcard", "DE")  # what one piece gives
+    assert result["errors"] == [p.model_dump() for p in whole.problems]
+    again = await petra.import_phonebook("company", body.encode(), "text/vcard")
+    assert (again["imported"], again["updated"], len(again["errors"])) == (0, 7, 2)
+    entries = by_name((await petra.phonebook_entries("company"))["entries"])
+    assert numbers(entries["Person 6"]) == [("work", "+49301234506")]
+    assert "Person 4" not in entries
 
 
 @pytest.mark.feature("BOOK-1")

@@ -17,7 +17,7 @@ import hashlib
 import io
 import quopri
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -205,20 +205,29 @@ def to_contact(raw: RawContact, region: str) -> Contact:
 def read_file(body: bytes, content_type: str | None, region: str) -> ParsedFile:
     """Contacts and problems of an import file; the kind comes from ``content_type``, and a
     generic type (or none) is sniffed for ``BEGIN:VCARD``."""
-    kind = (content_type or "").split(";")[0].strip().lower()
     text = decode(body)
+    raws = read_vcards(text) if file_kind(text, content_type) == "vcard" else read_csv(text)
+    return checked(raws, region)
+
+
+def file_kind(text: str, content_type: str | None) -> str:
+    """``vcard`` or ``csv``, by ``content_type`` or, for a generic one, by the text itself;
+    UnsupportedFileType for any other type."""
+    kind = (content_type or "").split(";")[0].strip().lower()
     if kind in VCARD_TYPES:
-        raws = read_vcards(text)
-    elif kind in CSV_TYPES:
-        raws = read_csv(text)
-    elif kind in ("", "text/plain", "application/octet-stream"):
-        looks_like_vcard = text.lstrip()[:11].upper() == "BEGIN:VCARD"
-        raws = read_vcards(text) if looks_like_vcard else read_csv(text)
-    else:
-        raise UnsupportedFileType(
-            f"Import CSV (text/csv) or vCard (text/vcard) files, not '{kind}'.",
-            details={"content_type": kind},
-        )
+        return "vcard"
+    if kind in CSV_TYPES:
+        return "csv"
+    if kind in ("", "text/plain", "application/octet-stream"):
+        return "vcard" if text.lstrip()[:11].upper() == "BEGIN:VCARD" else "csv"
+    raise UnsupportedFileType(
+        f"Import CSV (text/csv) or vCard (text/vcard) files, not '{kind}'.",
+        details={"content_type": kind},
+    )
+
+
+def checked(raws: Iterable[RawContact | ImportProblem], region: str) -> ParsedFile:
+    """Raw contacts checked by ``to_contact``; each one it refuses becomes a problem."""
     parsed = ParsedFile()
     for item in raws:
         if isinstance(item, ImportProblem):
@@ -343,11 +352,12 @@ _ESCAPED = re.compile(r"\\(.)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _cards(text: str) -> Iterator[tuple[int, list[str]] | ImportProblem]:
-    """Each card's lines with the number of its BEGIN line."""
+def _cards(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]] | ImportProblem]:
+    """Each card's lines with the number of its BEGIN line (the text's first line being
+    ``first_line`` of the file)."""
     start = 0
     lines: list[str] = []
-    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=first_line):
         marker = line.strip().upper()
         if marker == "BEGIN:VCARD":
             if start:
@@ -450,13 +460,13 @@ def _number_type(types: set[str], label: str) -> str:
     return "work"
 
 
-def read_vcards(text: str) -> list[RawContact | ImportProblem]:
-    """Cards of a vCard 2.1 / 3.0 / 4.0 file. Each content line is parsed by vobject's line
-    parser; the card objects vobject would build on top cost more than all the rest of an
-    import, and its text decoding drops everything after an unescaped comma (2.1 does not
-    escape them)."""
+def read_vcards(text: str, first_line: int = 1) -> list[RawContact | ImportProblem]:
+    """Cards of a vCard 2.1 / 3.0 / 4.0 file (or of a piece of one that begins at line
+    ``first_line``). Each content line is parsed by vobject's line parser; the card objects
+    vobject would build on top cost more than all the rest of an import, and its text
+    decoding drops everything after an unescaped comma (2.1 does not escape them)."""
     results: list[RawContact | ImportProblem] = []
-    for item in _cards(text):
+    for item in _cards(text, first_line):
         if isinstance(item, ImportProblem):
             results.append(item)
             continue
@@ -466,6 +476,32 @@ def read_vcards(text: str) -> list[RawContact | ImportProblem]:
         except Exception as exc:  # vobject raises many kinds; each is this card's problem
             results.append(ImportProblem(line=start, message=f"Unreadable card: {exc}"))
     return results
+
+
+def read_vcard_piece(text: str, first_line: int, region: str) -> ParsedFile:
+    """Contacts and problems of a piece of a vCard file (see ``vcard_pieces``)."""
+    return checked(read_vcards(text, first_line), region)
+
+
+_BEGIN = re.compile(r"^[ \t]*BEGIN:VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+
+
+def vcard_pieces(text: str, cards: int) -> list[tuple[int, str]]:
+    """The text of a vCard file cut before every ``cards``-th BEGIN:VCARD line, each piece
+    with the number of its first line: read one by one, the pieces give the same contacts
+    and problems (with the same lines) as the whole file. (Lines ending in a bare CR are
+    not cut: such a file stays one piece.)"""
+    pieces: list[tuple[int, str]] = []
+    start, first_line = 0, 1
+    for seen, begin in enumerate(_BEGIN.finditer(text)):
+        if seen == 0 or seen % cards or begin.start() == 0:
+            continue
+        piece = text[start : begin.start()]
+        pieces.append((first_line, piece))
+        first_line += len(_LINE_BREAK.findall(piece))
+        start = begin.start()
+    pieces.append((first_line, text[start:]))
+    return pieces
 
 
 def _contact_of(lines: list[str], start: int) -> RawContact:

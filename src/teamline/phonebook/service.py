@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import aclosing
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,7 +27,17 @@ from teamline.core.ids import new_id, utcnow
 from teamline.events.service import Events, Transaction
 from teamline.phonebook import exporting, store
 from teamline.phonebook.errors import CompanyBookReadOnly, NoSuchEntry
-from teamline.phonebook.importing import Contact, ParsedFile, RawContact, read_file, to_contact
+from teamline.phonebook.importing import (
+    Contact,
+    ParsedFile,
+    RawContact,
+    decode,
+    file_kind,
+    read_file,
+    read_vcard_piece,
+    to_contact,
+    vcard_pieces,
+)
 from teamline.phonebook.models import PhonebookEntry, PhonebookNumber
 from teamline.phonebook.resolve import resolve
 from teamline.phonebook.schemas import (
@@ -52,6 +65,8 @@ IMPORT_MAX_BYTES = 50 * 1024 * 1024
 # Entries written per import transaction: big enough for batched INSERTs, small enough that
 # other writers (SQLite has one at a time) wait well under a second.
 IMPORT_BATCH = 500
+# Cards of a big vCard file parsed at a time by a process of its own (see _parsed_elsewhere).
+PARSE_PIECE = 2_000
 Progress = Callable[[int], None]
 
 
@@ -61,6 +76,7 @@ class PhonebookService:
         self.db = events.db
         self.settings = settings
         self.import_max_bytes = IMPORT_MAX_BYTES
+        self.parse_piece_cards = PARSE_PIECE
 
     # -- entries ----------------------------------------------------------------------
     async def list_entries(
@@ -162,9 +178,17 @@ class PhonebookService:
         """Import a CSV or vCard file into a book (BOOK-1, BOOK-2); bad rows are reported."""
         _require_writer(caller, book)
         region = self.settings.default_region
-        # Parsing 20,000 cards takes seconds of CPU: keep it off the event loop.
+        owner_id = _owner(caller, book)
+        text = await asyncio.to_thread(decode, body)
+        if file_kind(text, content_type) == "vcard":
+            pieces = await asyncio.to_thread(vcard_pieces, text, self.parse_piece_cards)
+            if len(pieces) > 1:
+                return await self._import_parts(
+                    book, owner_id, _parsed_elsewhere(pieces, region), None
+                )
+        # Parsing takes seconds of CPU: keep it off the event loop.
         parsed = await asyncio.to_thread(read_file, body, content_type, region)
-        return await self.import_contacts(book, _owner(caller, book), parsed)
+        return await self.import_contacts(book, owner_id, parsed)
 
     async def import_contacts(
         self,
@@ -175,19 +199,37 @@ class PhonebookService:
     ) -> ImportResultOut:
         """Store parsed contacts in batches, updating those whose import key (or, for our own
         export, whose UID as entry id) is already in the book."""
-        imported = updated = 0
-        contacts = parsed.contacts
-        for start in range(0, len(contacts), IMPORT_BATCH):
-            batch = contacts[start : start + IMPORT_BATCH]
-            new, changed = await self._import_batch(book, owner_id, [c for _, c in batch])
-            if new and start // IMPORT_BATCH in (0, 1, 3, 7, 15, 31, 63):
-                async with self.db.write() as session:
-                    await store.refresh_statistics(session)
-            imported += new
-            updated += changed
-            if progress is not None:
-                progress(len(batch))
-        problems = sorted(parsed.problems, key=lambda p: p.line)
+
+        async def whole() -> AsyncGenerator[ParsedFile, None]:
+            yield parsed
+
+        return await self._import_parts(book, owner_id, whole(), progress)
+
+    async def _import_parts(
+        self,
+        book: str,
+        owner_id: str | None,
+        parts: AsyncGenerator[ParsedFile, None],
+        progress: Progress | None,
+    ) -> ImportResultOut:
+        imported = updated = batches = 0
+        problems: list[ImportProblem] = []
+        async with aclosing(parts):
+            async for parsed in parts:
+                problems.extend(parsed.problems)
+                contacts = parsed.contacts
+                for start in range(0, len(contacts), IMPORT_BATCH):
+                    batch = [c for _, c in contacts[start : start + IMPORT_BATCH]]
+                    new, changed = await self._import_batch(book, owner_id, batch)
+                    if new and batches in (0, 1, 3, 7, 15, 31, 63):
+                        async with self.db.write() as session:
+                            await store.refresh_statistics(session)
+                    batches += 1
+                    imported += new
+                    updated += changed
+                    if progress is not None:
+                        progress(len(batch))
+        problems.sort(key=lambda p: p.line)
         return ImportResultOut(imported=imported, updated=updated, errors=problems)
 
     async def _import_batch(
@@ -361,6 +403,28 @@ class PhonebookService:
         else:
             recipients = [owner]
         tx.emit(recipients, "phonebook.changed", data)
+
+
+async def _parsed_elsewhere(
+    pieces: list[tuple[int, str]], region: str
+) -> AsyncGenerator[ParsedFile, None]:
+    """The pieces of a big vCard file parsed, in order, by a process of their own while the
+    caller stores the ones before: parsing (phonenumbers above all) is pure Python and,
+    in a thread, would take turns with the writes for the one interpreter lock."""
+    loop = asyncio.get_running_loop()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        parsed = [
+            loop.run_in_executor(pool, read_vcard_piece, text, first_line, region)
+            for first_line, text in pieces
+        ]
+        for part in parsed:
+            yield await part
+    except BaseException:
+        # Not waiting: after a failed batch the process finishes its piece and exits.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    await asyncio.to_thread(pool.shutdown)
 
 
 def _owner(caller: Principal, book: str) -> str | None:
