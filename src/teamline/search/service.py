@@ -66,7 +66,6 @@ class SearchService:
             )
         results: list[SearchResult] = []
         async with self.db.read() as session:
-            await store.plain_plans(session)
             conversations = await self.conversations_of(session, user_id)
             scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
             allowed = {source: scope_tokens(source, scope) for source in SOURCES}
@@ -77,6 +76,7 @@ class SearchService:
                 for source in SOURCES
             }
             if is_number_query(query):
+                await store.plain_plans(session)
                 rows = await store.match_digits(session, query_digits(query), DIGIT_CANDIDATES)
                 for source in SOURCES:
                     visible = [
@@ -90,24 +90,26 @@ class SearchService:
             if not words:
                 return []
             found: dict[str, Sequence[Any]] = {}
-            # The chat archive, by far the largest, is asked on a connection of its own while
-            # this one asks the other sources (SQLite runs both at once in WAL mode).
-            async with asyncio.TaskGroup() as group:
-                chat = group.create_task(self._chat(words, asked["chat"]))
-                for source in SOURCES:
-                    if source != "chat":
-                        found[source] = await store.match_words(
-                            session, words, asked[source], CANDIDATES, words_table(source)
-                        )
-            found["chat"] = chat.result()
+            if not self.db.is_sqlite:
+                found = await store.match_sources(session, words, asked, CANDIDATES)
+            else:
+                # The chat archive, by far the largest, is asked on a connection of its own
+                # while this one asks the other sources (SQLite runs both at once in WAL mode).
+                async with asyncio.TaskGroup() as group:
+                    chat = group.create_task(self._chat(words, asked["chat"]))
+                    for source in SOURCES:
+                        if source != "chat":
+                            found[source] = await store.match_words(
+                                session, words, asked[source], CANDIDATES, words_table(source)
+                            )
+                found["chat"] = chat.result()
         for source in SOURCES:
-            ranked = sorted(found[source], key=lambda row: _rank(str(row[4]), words))
+            ranked = sorted(found.get(source, ()), key=lambda row: _rank(str(row[4]), words))
             results.extend(_result(row) for row in ranked[:limit])
         return results
 
     async def _chat(self, words: list[str], allowed: list[str]) -> Sequence[Any]:
         async with self.db.read() as session:
-            await store.plain_plans(session)
             return await store.match_words(session, words, allowed, CANDIDATES, words_table("chat"))
 
     async def tidy(self, pages_per_step: int = 1000, max_steps: int = 10_000) -> int:

@@ -41,35 +41,62 @@ async def match_words(
             f"WHERE {table} MATCH :m ORDER BY f.rowid DESC LIMIT :n"
         )
         return (await session.execute(query, {"m": match, "n": limit})).all()
-    # Per fragment, the documents holding a word in its range under one of the scope tokens
-    # (index-only scans of search_words' primary key), intersected; the newest ``limit``.
-    params: dict[str, Any] = {"scopes": list(scope_tokens), "n": limit}
-    ranges: list[str] = []
+    return (await match_sources(session, fragments, {"": scope_tokens}, limit)).get("", [])
+
+
+async def match_sources(
+    session: AsyncSession,
+    fragments: Sequence[str],
+    scope_tokens: dict[str, Sequence[str]],
+    limit: int,
+) -> dict[str, Sequence[Any]]:
+    """PostgreSQL: ``match_words`` for several sources (name → their scope tokens) in one
+    statement, one round trip: a search asks five sources, and each statement costs the
+    client more than the database here."""
+    params: dict[str, Any] = {"n": limit}
     checks = ""
     for i, fragment in enumerate(fragments):
-        ranges.append(
-            "SELECT rowid FROM search_words WHERE scope = ANY(CAST(:scopes AS text[])) "
-            f"AND word >= :lo{i} AND word < :hi{i}"
-        )
         start = fragment[:WORD_MAX]
         params[f"lo{i}"], params[f"hi{i}"] = start, start + LAST_CHARACTER
         if len(fragment) > WORD_MAX:
             checks += f" AND ' ' || d.words LIKE :w{i}"
             params[f"w{i}"] = f"% {fragment}%"
-    hits = " INTERSECT ".join(ranges)
-    query = text(
-        f"SELECT {COLUMNS} FROM search_documents d WHERE d.rowid IN ("
-        f"SELECT rowid FROM ({hits}) AS hits GROUP BY rowid ORDER BY rowid DESC LIMIT :n)"
-        f"{checks} ORDER BY d.rowid DESC"
-    )
-    return (await session.execute(query, params)).all()
+    parts: list[str] = []
+    names: list[str] = []
+    for k, (name, tokens) in enumerate(scope_tokens.items()):
+        if not tokens:
+            continue
+        params[f"s{k}"] = list(tokens)
+        # Per fragment, the documents holding a word in its range under one of the scope
+        # tokens (index-only scans of search_words' primary key); those of the first that
+        # the others hold too (hash semi-joins), the newest.
+        ranges = [
+            f"SELECT rowid FROM search_words WHERE scope = ANY(CAST(:s{k} AS text[])) "
+            f"AND word >= :lo{i} AND word < :hi{i}"
+            for i in range(len(fragments))
+        ]
+        others = "".join(f" AND rowid IN ({other})" for other in ranges[1:])
+        parts.append(
+            f"(SELECT {k} AS part, {COLUMNS} FROM search_documents d WHERE d.rowid IN ("
+            f"SELECT rowid FROM ({ranges[0]}) AS hits WHERE true{others} "
+            f"GROUP BY rowid ORDER BY rowid DESC LIMIT :n){checks})"
+        )
+        names.append(name)
+    if not parts:
+        return {}
+    found: dict[str, list[Any]] = {}
+    rows = await session.execute(text(" UNION ALL ".join(parts)), params)
+    keys = dict(enumerate(scope_tokens))
+    for row in rows.all():
+        found.setdefault(keys[row[0]], []).append(tuple(row[1:]))
+    return {name: sorted(found.get(name, []), key=lambda r: -int(r[0])) for name in names}
 
 
 async def plain_plans(session: AsyncSession) -> None:
-    """PostgreSQL: no JIT compilation and no parallel workers for this transaction's searches
-    (call once per session, before them): the planner cannot estimate how few rows an OR of
-    scope tokens leaves, and either would add 100–400 ms of start-up to a query of a few
-    milliseconds. Nothing on SQLite."""
+    """PostgreSQL: no JIT compilation and no parallel workers for this transaction's number
+    searches (call before them): the planner cannot estimate how few rows a trigram match
+    leaves, and either would add 100–400 ms of start-up to a query of a few milliseconds.
+    Nothing on SQLite."""
     if session.get_bind().dialect.name == "sqlite":
         return
     await session.execute(
