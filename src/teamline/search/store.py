@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from teamline.search.index import WORD_MAX
 from teamline.search.models import RecentSearch
+
+Source = TypeVar("Source", bound=str)
 
 # Above every character a word may hold: the end of a fragment's range of words (the column
 # compares by code point, COLLATE "C").
@@ -47,9 +49,9 @@ async def match_words(
 async def match_sources(
     session: AsyncSession,
     fragments: Sequence[str],
-    scope_tokens: dict[str, Sequence[str]],
+    scope_tokens: Mapping[Source, Sequence[str]],
     limit: int,
-) -> dict[str, Sequence[Any]]:
+) -> dict[Source, Sequence[Any]]:
     """PostgreSQL: ``match_words`` for several sources (name → their scope tokens) in one
     statement, one round trip: a search asks five sources, and each statement costs the
     client more than the database here."""
@@ -62,7 +64,7 @@ async def match_sources(
             checks += f" AND ' ' || d.words LIKE :w{i}"
             params[f"w{i}"] = f"% {fragment}%"
     parts: list[str] = []
-    names: list[str] = []
+    names: list[Source] = []
     for k, (name, tokens) in enumerate(scope_tokens.items()):
         if not tokens:
             continue
@@ -84,7 +86,7 @@ async def match_sources(
         names.append(name)
     if not parts:
         return {}
-    found: dict[str, list[Any]] = {}
+    found: dict[Source, list[Any]] = {}
     rows = await session.execute(text(" UNION ALL ".join(parts)), params)
     keys = dict(enumerate(scope_tokens))
     for row in rows.all():

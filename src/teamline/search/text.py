@@ -16,6 +16,8 @@ NUMBER_QUERY = re.compile(r"^[\d\s+\-()/]+$")
 
 def fold(text: str) -> str:
     """Lower-case, accents removed: "Müller" → "muller", "Élodie" → "elodie"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
