@@ -1,0 +1,121 @@
+"""CPU per chat message on the server's send path, in-process (no sockets, no HTTP).
+
+One group of N members in a fresh SQLite database; the author's request is replayed N times
+as the API does it: the bearer token resolved (``AccountsService.authenticate``), then
+``ChatService.send``, then the push service's job for it worked off. Reported: CPU
+milliseconds per send (``time.process_time``, robust to other load on the machine), wall
+milliseconds beside it, and the SQL statements per send.
+
+``python -m bench.fanout_cpu [--members 100] [--sends 300] [--profile out.prof] [--statements]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from teamline.accounts.schemas import UserCreateIn
+from teamline.chat.schemas import MessageIn
+from teamline.config import Settings
+from teamline.container import Container
+from teamline.core.migrate import upgrade
+from teamline.groups.schemas import GroupIn
+
+PASSWORD = "correct horse"
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
+
+
+async def run(members: int, sends: int, profile: str | None, verbose: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="teamline-fanout-cpu-") as tmp:
+        data_dir = Path(tmp)
+        db_file = data_dir / "teamline.db"
+        engine = create_async_engine(f"sqlite+aiosqlite:///{db_file}")
+        await upgrade(engine)
+        await engine.dispose()
+        settings = Settings(
+            data_dir=data_dir, database_url=f"sqlite:///{db_file}", **FAST_HASHING
+        )
+        app = Container.build(settings)
+        await app.start()
+        try:
+            ids = []
+            for n in range(members):
+                user = await app.accounts.create_user(
+                    UserCreateIn(login=f"m{n:04d}", display_name=f"Member {n}", password=PASSWORD)
+                )
+                ids.append(user.id)
+            session = await app.accounts.sign_in(
+                "m0000", PASSWORD, device_name="bench", address="127.0.0.1"
+            )
+            token = session.token
+            author = await app.accounts.authenticate(token)
+            group = await app.groups.create(author, GroupIn(name="bench", member_ids=ids[1:]))
+            conversation_id = group.conversation_id
+
+            statements = 0
+
+            @event.listens_for(app.db.engine.sync_engine, "before_cursor_execute")
+            def _count(*args: object) -> None:
+                nonlocal statements
+                statements += 1
+                if show:
+                    print("   ", " ".join(str(args[2]).split())[:150])
+
+            async def one(k: int) -> None:
+                caller = await app.accounts.authenticate(token)
+                await app.chat.send(
+                    caller, conversation_id, MessageIn(text=f"bench {k}", client_id=f"b-{k}")
+                )
+                await app.push.drained()
+
+            show = False
+            for k in range(20):  # warm up (statement caches, first-time imports)
+                await one(-1 - k)
+            if verbose:
+                show = True
+                print("statements of one send:")
+                await one(-100)
+                show = False
+            statements = 0
+            profiler = cProfile.Profile() if profile else None
+            cpu0, wall0, main0 = time.process_time(), time.perf_counter(), time.thread_time()
+            if profiler:
+                profiler.enable()
+            for k in range(sends):
+                await one(k)
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(profile)
+            cpu = time.process_time() - cpu0
+            main = time.thread_time() - main0
+            wall = time.perf_counter() - wall0
+            print(
+                f"members {members}, sends {sends}: CPU {1000 * cpu / sends:.2f} ms/send "
+                f"(event loop thread {1000 * main / sends:.2f}), "
+                f"wall {1000 * wall / sends:.2f} ms/send, {statements / sends:.1f} statements/send"
+                f" (load average {os.getloadavg()[0]:.2f})"
+            )
+        finally:
+            await app.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--sends", type=int, default=300)
+    parser.add_argument("--profile", help="write cProfile statistics of the sends here")
+    parser.add_argument("--statements", action="store_true", help="list one send's statements")
+    args = parser.parse_args()
+    asyncio.run(run(args.members, args.sends, args.profile, args.statements))
+
+
+if __name__ == "__main__":
+    main()
