@@ -413,16 +413,20 @@ async def _parsed_elsewhere(
     in a thread, would take turns with the writes for the one interpreter lock."""
     loop = asyncio.get_running_loop()
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    parsed: list[asyncio.Future[ParsedFile]] = []
     try:
-        parsed = [
+        parsed.extend(
             loop.run_in_executor(pool, read_vcard_piece, text, first_line, region)
             for first_line, text in pieces
-        ]
+        )
         for part in parsed:
             yield await part
     except BaseException:
         # Not waiting: after a failed batch the process finishes its piece and exits.
         pool.shutdown(wait=False, cancel_futures=True)
+        for part in parsed:
+            if not part.cancel() and not part.cancelled():
+                part.exception()  # taken: a broken pool fails every piece, not only this one
         raise
     await asyncio.to_thread(pool.shutdown)
 

@@ -197,9 +197,13 @@ def _table(model: type[PhonebookEntry | PhonebookNumber]) -> Table:
 
 async def refresh_statistics(session: AsyncSession) -> None:
     """Let PostgreSQL's planner see a book that just grew: with statistics of an empty table
-    it scans the whole table for every key lookup of the next import batch (seconds each)."""
+    it scans the whole table for every key lookup of the next import batch (seconds each).
+    The search documents grow with the book: ``put_many``'s look-up of a batch's documents
+    kept a plan made for an empty table (a scan of all of them) until this ANALYZE."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("ANALYZE phonebook_entries, phonebook_numbers"))
+        await session.execute(
+            text("ANALYZE phonebook_entries, phonebook_numbers, search_documents")
+        )
 
 
 async def entry_by_number(
