@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import random
 import statistics
@@ -34,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from teamline.config import Settings
 from teamline.core.db import Database
 from teamline.core.migrate import upgrade
-from teamline.search.index import WORD_MAX, Document, put_many
+from teamline.search.index import Document, put_many
 from teamline.search.models import SearchDocument
 from teamline.search.service import SearchService
 
@@ -250,11 +251,9 @@ async def copy_from_sqlite(db: Database, path: Path) -> None:
                 ],
                 columns=[*COPIED, "updated_at"],
             )
-        await connection.execute(
-            f"INSERT INTO search_words SELECT DISTINCT s, left(w, {WORD_MAX}), rowid "
-            "FROM search_documents, unnest(string_to_array(scope, ' ')) AS s, "
-            "unnest(string_to_array(words, ' ')) AS w WHERE w <> ''"
-        )
+        # Migration 0007's statement: the rows put_many writes, from the documents.
+        terms = importlib.import_module("teamline.migrations.versions.0007_search_words_table")
+        await connection.execute(f"INSERT INTO search_words {terms.TERMS}")
         await connection.execute(
             "ALTER TABLE search_words "
             "ADD CONSTRAINT pk_search_words PRIMARY KEY (scope, word, rowid)"

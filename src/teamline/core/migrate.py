@@ -16,11 +16,11 @@ ADVISORY_LOCK = 0x7EA41E
 
 
 # Structures the migrations create by hand, per database, that the models do not describe:
-# the FTS5 tables (and their shadow tables) on SQLite, the words table and the trigram index
-# on PostgreSQL (see teamline.search.index).
+# the FTS5 tables (and their shadow tables) on SQLite, the words table on PostgreSQL (see
+# teamline.search.index).
 UNMODELLED_TABLES = ("search_fts", "search_chat_fts", "search_digits", "search_words")
 UNMODELLED_COLUMNS: set[tuple[str, str]] = set()
-UNMODELLED_INDEXES = {"ix_search_documents_digits"}
+UNMODELLED_INDEXES: set[str] = set()
 
 
 def include_object(obj: object, name: str | None, kind: str, reflected: bool, _: object) -> bool:

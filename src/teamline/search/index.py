@@ -15,8 +15,8 @@ On SQLite the FTS5 tables are external-content tables over ``search_documents``:
 are written here, and removing one needs the values it was indexed with, which the document
 row still holds at that moment. Chat messages have a words table of their own
 (``search_chat_fts``): the other sources' prefix lookups then never wade through a million
-messages. On PostgreSQL the words go into ``search_words`` (see ``WORD_MAX``), taken out the
-same way, and numbers are found by a trigram index on ``search_documents.digits``.
+messages. On PostgreSQL the words and the numbers' digit endings go into ``search_words``
+(see ``pg_terms``), taken out the same way.
 """
 
 from __future__ import annotations
@@ -263,11 +263,10 @@ async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
 
 async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
     if not _is_sqlite(session):
-        # Digits use the trigram index on the plain column.
         await _pg_words(
             session,
             "INSERT INTO search_words(scope, word, rowid) " + _PG_ROWS,
-            [(r, row["scope"], row["words"]) for r, row in indexed],
+            [(r, row["scope"], row["words"], row["digits"]) for r, row in indexed],
         )
         return
     for table in ("search_fts", "search_chat_fts"):
@@ -295,7 +294,7 @@ async def _unindex(session: AsyncSession, old: Sequence[_Indexed]) -> None:
     await _pg_words(
         session,
         "DELETE FROM search_words WHERE (scope, word, rowid) IN (" + _PG_ROWS + ")",
-        [(o.rowid, o.scope, o.words) for o in old],
+        [(o.rowid, o.scope, o.words, o.digits) for o in old],
     )
 
 
@@ -306,16 +305,27 @@ _PG_ROWS = (
 )
 
 
+def pg_terms(words_: str, digits: str) -> set[str]:
+    """What PostgreSQL's ``search_words`` holds for a document: its words (cut to WORD_MAX)
+    and, marked with "#", every ending of 3 or more digits of its numbers' digit strings, so
+    that a number query, a range of those, finds digits anywhere in a number."""
+    terms = {word[:WORD_MAX] for word in words_.split()}
+    for number in digits.split():
+        terms.update("#" + number[start:] for start in range(len(number) - 2))
+    return terms
+
+
 async def _pg_words(
-    session: AsyncSession, statement: str, documents: Iterable[tuple[int, str, str]]
+    session: AsyncSession, statement: str, documents: Iterable[tuple[int, str, str, str]]
 ) -> None:
-    """Run ``statement`` over the ``search_words`` rows of (rowid, scope, words) documents."""
+    """Run ``statement`` over the ``search_words`` rows of (rowid, scope, words, digits)
+    documents."""
     rows = sorted(
         {
-            (scope, word[:WORD_MAX], rowid)
-            for rowid, scopes, words_ in documents
+            (scope, term, rowid)
+            for rowid, scopes, words_, digits in documents
             for scope in scopes.split()
-            for word in words_.split()
+            for term in pg_terms(words_, digits)
         }
     )
     if rows:

@@ -77,15 +77,24 @@ class SearchService:
                 for source in SOURCES
             }
             if is_number_query(query):
-                await store.plain_plans(session)
-                rows = await store.match_digits(session, query_digits(query), DIGIT_CANDIDATES)
+                digits = query_digits(query)
+                if self.db.is_sqlite:
+                    visible = sorted({token for tokens in asked.values() for token in tokens})
+                    rows = await store.match_digits(session, digits, visible, DIGIT_CANDIDATES)
+                    numbered: dict[Source, Sequence[Any]] = {
+                        source: [  # the tokens checked once more, per source
+                            row
+                            for row in rows
+                            if row[1] == source and set(str(row[3]).split()) & set(allowed[source])
+                        ]
+                        for source in SOURCES
+                    }
+                else:
+                    numbered = await store.match_sources(
+                        session, [store.number_fragment(digits)], asked, limit
+                    )
                 for source in SOURCES:
-                    visible = [
-                        row
-                        for row in rows
-                        if row[1] == source and set(str(row[3]).split()) & set(allowed[source])
-                    ]
-                    results.extend(_result(row) for row in visible[:limit])
+                    results.extend(_result(row) for row in numbered.get(source, ())[:limit])
                 return results
             words = fragments(query)
             if not words:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -94,36 +95,27 @@ async def match_sources(
     return {name: sorted(found.get(name, []), key=lambda r: -int(r[0])) for name in names}
 
 
-async def plain_plans(session: AsyncSession) -> None:
-    """PostgreSQL: no JIT compilation and no parallel workers for this transaction's number
-    searches (call before them): the planner cannot estimate how few rows a trigram match
-    leaves, and either would add 100–400 ms of start-up to a query of a few milliseconds.
-    Nothing on SQLite."""
-    if session.get_bind().dialect.name == "sqlite":
-        return
-    await session.execute(
-        text(
-            "SELECT set_config('jit', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
-        )
-    )
-
-
-async def match_digits(session: AsyncSession, digits: str, limit: int) -> Sequence[Any]:
-    """Documents with a number containing ``digits``, newest first, of every source
-    (visibility is checked by the caller)."""
-    if session.get_bind().dialect.name == "sqlite":
-        query = text(
-            f"SELECT {COLUMNS} FROM search_digits JOIN search_documents d "
-            "ON d.rowid = search_digits.rowid WHERE search_digits MATCH :m "
-            "ORDER BY search_digits.rowid DESC LIMIT :n"
-        )
-        return (await session.execute(query, {"m": f'"{digits}"', "n": limit})).all()
+async def match_digits(
+    session: AsyncSession, digits: str, scope_tokens: Sequence[str], limit: int
+) -> Sequence[Any]:
+    """SQLite: documents with a number containing ``digits``, visible to one of the scope
+    tokens, newest first, of every source. (PostgreSQL: ``match_sources`` with
+    ``number_fragment(digits)``.)"""
     query = text(
-        f"SELECT {COLUMNS} FROM search_documents d WHERE d.digits LIKE :m "
-        "ORDER BY d.rowid DESC LIMIT :n"
+        f"SELECT {COLUMNS} FROM search_digits JOIN search_documents d "
+        "ON d.rowid = search_digits.rowid WHERE search_digits MATCH :m "
+        "AND EXISTS (SELECT 1 FROM json_each(:tokens) AS t "
+        "WHERE instr(' ' || d.scope || ' ', ' ' || t.value || ' ')) "
+        "ORDER BY search_digits.rowid DESC LIMIT :n"
     )
-    return (await session.execute(query, {"m": f"%{digits}%", "n": limit})).all()
+    params = {"m": f'"{digits}"', "tokens": json.dumps(list(scope_tokens)), "n": limit}
+    return (await session.execute(query, params)).all()
+
+
+def number_fragment(digits: str) -> str:
+    """PostgreSQL: the ``match_sources`` fragment of a number query: digits anywhere in a
+    number are the start of one of its digit endings (see ``index.pg_terms``)."""
+    return "#" + digits
 
 
 async def recent(session: AsyncSession, user_id: str, limit: int) -> list[str]:

@@ -9,8 +9,9 @@ words starting with these fragments" by intersecting whole posting lists (every 
 with a word starting "an", every message of the caller's fifty conversations) and then
 fetching every hit from the heap to find the newest: 50–250 ms at a million messages.
 ``search_words`` holds one row per (scope token, word, document); a fragment is a range of
-words under each of the caller's scope tokens, read from the primary key alone. SQLite keeps
-its FTS5 tables.
+words under each of the caller's scope tokens, read from the primary key alone. Numbers go
+there too, as "#" and each ending of their digit strings (a number query is a range of
+those), replacing the trigram index on ``digits``. SQLite keeps its FTS5 tables.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ WORD_STARTS = (  # migration 0006's tsv, for the way back
 )
 
 
+# The rows teamline.search.index.pg_terms gives: words, and "#" + every ending of 3 or more
+# digits of each number's digit strings.
+TERMS = (
+    "SELECT DISTINCT s, t, rowid FROM search_documents, "
+    "unnest(string_to_array(scope, ' ')) AS s, "
+    f"unnest(ARRAY(SELECT left(w, {WORD_MAX}) FROM unnest(string_to_array(words, ' ')) AS w "
+    "WHERE w <> '' UNION SELECT '#' || substr(n, i) "
+    "FROM unnest(string_to_array(digits, ' ')) AS n, generate_series(1, length(n) - 2) AS i "
+    "WHERE n <> '')) AS t"
+)
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         return
@@ -39,14 +52,10 @@ def upgrade() -> None:
         'word text COLLATE "C" NOT NULL, rowid bigint NOT NULL, '
         "CONSTRAINT pk_search_words PRIMARY KEY (scope, word, rowid))"
     )
-    op.execute(
-        "INSERT INTO search_words SELECT DISTINCT s, left(w, "
-        f"{WORD_MAX}), rowid FROM search_documents, "
-        "unnest(string_to_array(scope, ' ')) AS s, unnest(string_to_array(words, ' ')) AS w "
-        "WHERE w <> ''"
-    )
+    op.execute(f"INSERT INTO search_words {TERMS}")
     op.execute("DROP INDEX ix_search_documents_tsv")
     op.execute("ALTER TABLE search_documents DROP COLUMN tsv")
+    op.execute("DROP INDEX ix_search_documents_digits")
 
 
 def downgrade() -> None:
@@ -59,3 +68,7 @@ def downgrade() -> None:
         "WITH (fastupdate = off)"
     )
     op.execute("DROP TABLE search_words")
+    op.execute(
+        "CREATE INDEX ix_search_documents_digits ON search_documents "
+        "USING gin (digits gin_trgm_ops)"
+    )
