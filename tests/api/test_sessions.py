@@ -72,6 +72,40 @@ async def test_sign_out_revokes_the_token_on_rest_and_socket(server: Server) -> 
     await expect_error(stale.me(), 401, "unauthenticated")
 
 
+async def test_a_token_just_used_stops_working_at_once_when_revoked(server: Server) -> None:
+    # Principals are remembered for a few seconds; every way of ending a session must make
+    # this node forget them at once, not after that time.
+    laptop = await server.signed_in("max")
+    phone = await server.second_device("max")
+    await phone.me()  # the phone's token is now known to the node
+    phone_id = next(d["id"] for d in await laptop.devices() if not d["current"])
+    await laptop.unpair(phone_id)
+    await expect_error(phone.me(), 401, "unauthenticated")
+    await laptop.me()
+
+    admin = await server.signed_in("boss", role="admin")
+    erika = await server.signed_in("erika")
+    await erika.me()
+    assert erika.account is not None
+    await admin.admin_delete_user(erika.account["id"])
+    await expect_error(erika.me(), 401, "unauthenticated")
+
+    assert laptop.account is not None
+    await admin.admin_update_user(laptop.account["id"], disabled=True)
+    await expect_error(laptop.me(), 401, "unauthenticated")
+
+
+async def test_a_changed_role_applies_to_the_next_request(server: Server) -> None:
+    admin = await server.signed_in("boss", role="admin")
+    other = await server.signed_in("chief", role="admin")
+    await other.admin_users()  # chief's token is now known, as an admin
+    assert other.account is not None
+    await admin.admin_update_user(other.account["id"], role="user")
+    await expect_error(other.admin_users(), 403, "forbidden")
+    await admin.admin_update_user(other.account["id"], role="admin")
+    await other.admin_users()
+
+
 async def test_missing_and_garbage_tokens_are_refused(server: Server) -> None:
     await expect_error(server.client().me(), 401, "unauthenticated")
     await expect_error(server.client("garbage").me(), 401, "unauthenticated")

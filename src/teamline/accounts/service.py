@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,6 +49,13 @@ from teamline.settings.schemas import SettingsOut
 CLEARABLE = frozenset({"email", "mobile_number", "extension"})
 # last_seen_at is written at most this often per device, not on every request.
 SEEN_RESOLUTION = timedelta(minutes=1)
+# A token's principal is remembered this long, so that a burst of requests (a chat send is
+# several) reads the devices table once. This node forgets at once when it signs a device
+# out, disables, deletes or changes a user; another node's change (or the CLI's) reaches it
+# within this time at most. The event sockets of a revoked device close at once everywhere
+# (``device.revoked``).
+TOKEN_CACHE_SECONDS = 5.0
+TOKEN_CACHE_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,13 @@ class Principal:
             raise Forbidden("Only administrators may do this.")
 
 
+@dataclass
+class _KnownToken:
+    principal: Principal
+    seen_at: datetime  # the device's last_seen_at as last read or written
+    until: float  # time.monotonic() after which the database is asked again
+
+
 class AccountsService:
     def __init__(
         self,
@@ -78,14 +95,33 @@ class AccountsService:
         self.settings = settings
         self.hashing = hashing
         self.presence = presence
+        # By token hash: the principals of tokens seen in the last TOKEN_CACHE_SECONDS.
+        self._known: dict[str, _KnownToken] = {}
+        # Bumped whenever sessions change: a look-up that began before is not remembered.
+        self._generation = 0
+        # Changes in progress: while any runs, every token is looked up in the database.
+        self._changing = 0
 
     # -- sessions ---------------------------------------------------------------------
     async def authenticate(self, token: str | None) -> Principal:
         """The principal of a bearer token; Unauthenticated if it is unknown or revoked."""
         if not token:
             raise Unauthenticated("Sign in first: this request carries no token.")
+        digest = token_hash(token)
+        known = self._known.get(digest) if not self._changing else None
+        if known is None or known.until < time.monotonic():
+            known = await self._look_up(digest)
+        now = utcnow()
+        if now - known.seen_at > SEEN_RESOLUTION:
+            async with self.db.write() as session:
+                await store.touch_device(session, known.principal.device_id, now)
+            known.seen_at = now
+        return known.principal
+
+    async def _look_up(self, digest: str) -> _KnownToken:
+        generation = self._generation
         async with self.db.read() as session:
-            found = await store.device_by_token_hash(session, token_hash(token))
+            found = await store.device_by_token_hash(session, digest)
         if found is None:
             raise Unauthenticated("The token is not valid; sign in again.")
         device, user = found
@@ -93,11 +129,32 @@ class AccountsService:
             raise Unauthenticated("This device was signed out or unpaired; sign in again.")
         if user.disabled:
             raise Unauthenticated("The account is disabled.")
-        now = utcnow()
-        if now - device.last_seen_at > SEEN_RESOLUTION:
-            async with self.db.write() as session:
-                await store.touch_device(session, device.id, now)
-        return Principal(user_id=user.id, device_id=device.id, role=user.role)
+        known = _KnownToken(
+            Principal(user_id=user.id, device_id=device.id, role=user.role),
+            seen_at=device.last_seen_at,
+            until=time.monotonic() + TOKEN_CACHE_SECONDS,
+        )
+        if generation == self._generation and not self._changing:
+            if len(self._known) >= TOKEN_CACHE_LIMIT:
+                self._known.clear()
+            self._known[digest] = known
+        return known
+
+    @contextmanager
+    def _sessions_change(self) -> Iterator[None]:
+        """Around a write that may end sessions or change who a principal is: no token is
+        answered from memory from its start until it has committed (or failed)."""
+        self._changing += 1
+        self._forget_tokens()
+        try:
+            yield
+        finally:
+            self._changing -= 1
+            self._forget_tokens()
+
+    def _forget_tokens(self) -> None:
+        self._known.clear()
+        self._generation += 1
 
     async def sign_in(
         self, login: str, password: str, *, device_name: str | None, address: str
@@ -174,6 +231,10 @@ class AccountsService:
 
     async def revoke_device(self, user_id: str, device_id: str) -> None:
         """Revoke at once: the token stops working and the device's sockets are closed."""
+        with self._sessions_change():
+            await self._revoke_device(user_id, device_id)
+
+    async def _revoke_device(self, user_id: str, device_id: str) -> None:
         async with self.events.transaction() as tx:
             device = await store.device_of(tx.session, user_id, device_id)
             if device is None:
@@ -284,36 +345,42 @@ class AccountsService:
             fields["mobile_number"] = to_e164(
                 fields["mobile_number"], region=self.settings.default_region
             )
-        async with self.events.transaction() as tx:
-            user = await self._user(tx.session, user_id)
-            if fields.get("extension") and fields["extension"] != user.extension:
-                await self._check_extension_free(tx.session, fields["extension"])
-            for name, value in fields.items():
-                if name == "password" or (value is None and name not in CLEARABLE):
-                    continue
-                setattr(user, name, value if value != "" else None)
-            if new_hash is not None:
-                user.password_hash = new_hash
-            if user.disabled:
-                for device_id in await store.revoke_devices(tx.session, user.id):
-                    tx.emit([user.id], "device.revoked", {"device_id": device_id})
-                tx.emit(
-                    await store.active_user_ids(tx.session), "user.removed", {"user_id": user.id}
-                )
-                await search_index.drop(tx.session, "contact", user.id)
-            else:
-                await index_contact(tx.session, user)
-                await self.announce_user(tx, user)
-            return await self.admin_out(tx.session, user)
+        with self._sessions_change():
+            async with self.events.transaction() as tx:
+                user = await self._user(tx.session, user_id)
+                if fields.get("extension") and fields["extension"] != user.extension:
+                    await self._check_extension_free(tx.session, fields["extension"])
+                for name, value in fields.items():
+                    if name == "password" or (value is None and name not in CLEARABLE):
+                        continue
+                    setattr(user, name, value if value != "" else None)
+                if new_hash is not None:
+                    user.password_hash = new_hash
+                if user.disabled:
+                    for device_id in await store.revoke_devices(tx.session, user.id):
+                        tx.emit([user.id], "device.revoked", {"device_id": device_id})
+                    tx.emit(
+                        await store.active_user_ids(tx.session),
+                        "user.removed",
+                        {"user_id": user.id},
+                    )
+                    await search_index.drop(tx.session, "contact", user.id)
+                else:
+                    await index_contact(tx.session, user)
+                    await self.announce_user(tx, user)
+                return await self.admin_out(tx.session, user)
 
     async def delete_user(self, user_id: str) -> None:
-        async with self.events.transaction() as tx:
-            user = await self._user(tx.session, user_id)
-            await tx.session.delete(user)
-            await search_index.drop(tx.session, "contact", user_id)
-            await search_index.drop_scope(tx.session, f"u{user_id}")
-            await tx.session.flush()
-            tx.emit(await store.active_user_ids(tx.session), "user.removed", {"user_id": user_id})
+        with self._sessions_change():
+            async with self.events.transaction() as tx:
+                user = await self._user(tx.session, user_id)
+                await tx.session.delete(user)
+                await search_index.drop(tx.session, "contact", user_id)
+                await search_index.drop_scope(tx.session, f"u{user_id}")
+                await tx.session.flush()
+                tx.emit(
+                    await store.active_user_ids(tx.session), "user.removed", {"user_id": user_id}
+                )
 
     # -- views ------------------------------------------------------------------------
     async def announce_user(self, tx: Transaction, user: User) -> None:
