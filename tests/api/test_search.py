@@ -360,3 +360,33 @@ async def test_a_scope_a_source_does_not_use_is_refused(server: Server) -> None:
                 session,
                 Document(source="company-phonebook", ref_id="x1", scope=["uabc"], title="X"),
             )
+
+
+@pytest.mark.feature("SRCH-3")
+async def test_other_users_numbers_do_not_crowd_out_mine(server: Server, company: Client) -> None:
+    """A number query looks only at what the caller may see: 600 newer journal entries of
+    someone else with the same digits leave the caller's own older entry in the results."""
+    other = await server.create_user("busy", display_name="Busy Caller")
+    assert company.account is not None
+    mine = Document(
+        source="journal",
+        ref_id="mine",
+        scope=[f"u{company.account['id']}"],
+        title="Mein Anruf",
+        numbers=["+49305550100"],
+    )
+    theirs = [
+        Document(
+            source="journal",
+            ref_id=f"theirs{i}",
+            scope=[f"u{other['id']}"],
+            title=f"Fremder Anruf {i}",
+            numbers=[f"+493055501{i:03d}"],
+        )
+        for i in range(600)
+    ]
+    async with server.container.db.write() as session:
+        await put(session, mine)
+        await put_many(session, theirs)
+    found = await search(company, "030 5550", limit=50)
+    assert [(r["source"], r["title"]) for r in found] == [("journal", "Mein Anruf")]

@@ -18,7 +18,7 @@ ADVISORY_LOCK = 0x7EA41E
 # Structures the migrations create by hand, per database, that the models do not describe:
 # the FTS5 tables (and their shadow tables) on SQLite, the words table on PostgreSQL (see
 # teamline.search.index).
-UNMODELLED_TABLES = ("search_fts", "search_chat_fts", "search_digits", "search_words")
+UNMODELLED_TABLES = ("search_fts", "search_chat_fts", "search_numbers", "search_words")
 UNMODELLED_COLUMNS: set[tuple[str, str]] = set()
 UNMODELLED_INDEXES: set[str] = set()
 

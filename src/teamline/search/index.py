@@ -15,12 +15,14 @@ On SQLite the FTS5 tables are external-content tables over ``search_documents``:
 are written here, and removing one needs the values it was indexed with, which the document
 row still holds at that moment. Chat messages have a words table of their own
 (``search_chat_fts``): the other sources' prefix lookups then never wade through a million
-messages. On PostgreSQL the words and the numbers' digit endings go into ``search_words``
-(see ``pg_terms``), taken out the same way.
+messages. Numbers are found by their digit endings (``number_terms``): on SQLite in
+``search_numbers`` (an FTS5 table with its own content, words and scope like the others), on
+PostgreSQL marked with "#" in ``search_words`` beside the words (see ``pg_terms``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -279,10 +281,14 @@ async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any
             await session.execute(
                 text(f"INSERT INTO {table}(rowid, words, scope) VALUES (:r, :w, :s)"), mine
             )
-    numbered = [{"r": r, "d": row["digits"]} for r, row in indexed if row["digits"]]
+    numbered = [
+        {"r": r, "w": " ".join(number_terms(row["digits"])), "s": row["scope"]}
+        for r, row in indexed
+        if row["digits"]
+    ]
     if numbered:
         await session.execute(
-            text("INSERT INTO search_digits(rowid, digits) VALUES (:r, :d)"), numbered
+            text("INSERT INTO search_numbers(rowid, words, scope) VALUES (:r, :w, :s)"), numbered
         )
 
 
@@ -305,13 +311,21 @@ _PG_ROWS = (
 )
 
 
+def number_terms(digits: str) -> list[str]:
+    """Every ending of 3 or more digits of a document's digit strings: digits anywhere in a
+    number are the start of one of them, so a number query is a prefix query."""
+    return list(
+        dict.fromkeys(
+            number[start:] for number in digits.split() for start in range(len(number) - 2)
+        )
+    )
+
+
 def pg_terms(words_: str, digits: str) -> set[str]:
     """What PostgreSQL's ``search_words`` holds for a document: its words (cut to WORD_MAX)
-    and, marked with "#", every ending of 3 or more digits of its numbers' digit strings, so
-    that a number query, a range of those, finds digits anywhere in a number."""
+    and its number endings marked with "#"."""
     terms = {word[:WORD_MAX] for word in words_.split()}
-    for number in digits.split():
-        terms.update("#" + number[start:] for start in range(len(number) - 2))
+    terms.update("#" + ending for ending in number_terms(digits))
     return terms
 
 
@@ -350,11 +364,9 @@ async def _fts_remove(session: AsyncSession, old: Sequence[_Indexed]) -> None:
                 ),
                 mine,
             )
-    numbered = [{"r": o.rowid, "d": o.digits} for o in old if o.digits]
+    numbered = [o.rowid for o in old if o.digits]
     if numbered:
         await session.execute(
-            text(
-                "INSERT INTO search_digits(search_digits, rowid, digits) VALUES ('delete', :r, :d)"
-            ),
-            numbered,
+            text("DELETE FROM search_numbers WHERE rowid IN (SELECT value FROM json_each(:r))"),
+            {"r": json.dumps(numbered)},
         )

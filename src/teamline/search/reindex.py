@@ -47,8 +47,11 @@ async def reindex(db: Database) -> int:
     async with db.write() as session:
         await session.execute(delete(SearchDocument))
         if db.is_sqlite:
-            for table in ("search_fts", "search_chat_fts", "search_digits"):
+            for table in ("search_fts", "search_chat_fts"):
                 await session.execute(text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
+            await session.execute(text("DELETE FROM search_numbers"))
+        else:
+            await session.execute(text("DELETE FROM search_words"))
         for model, where, build in sources:
             async for rows in _batches(session, model, where):
                 await put_many(session, [build(row) for row in rows])

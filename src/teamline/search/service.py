@@ -28,7 +28,6 @@ from teamline.search.schemas import SOURCES, SearchResult, Source
 from teamline.search.text import fold, fragments, is_number_query, query_digits
 
 CANDIDATES = 50  # per source, before ranking
-DIGIT_CANDIDATES = 500  # over all sources
 RECENT_KEPT = 10
 ACTIONS: dict[str, str] = {
     "contact": "call",
@@ -69,7 +68,6 @@ class SearchService:
         async with self.db.read() as session:
             conversations = await self.conversations_of(session, user_id)
             scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
-            allowed = {source: scope_tokens(source, scope) for source in SOURCES}
             asked = {  # the tokens of the kinds each source uses (SCOPE_KINDS)
                 source: scope_tokens(
                     source, [t for t in scope if scope_kind(t) in SCOPE_KINDS[source]]
@@ -77,22 +75,17 @@ class SearchService:
                 for source in SOURCES
             }
             if is_number_query(query):
-                digits = query_digits(query)
+                number = [store.number_fragment(session, query_digits(query))]
                 if self.db.is_sqlite:
-                    visible = sorted({token for tokens in asked.values() for token in tokens})
-                    rows = await store.match_digits(session, digits, visible, DIGIT_CANDIDATES)
                     numbered: dict[Source, Sequence[Any]] = {
-                        source: [  # the tokens checked once more, per source
-                            row
-                            for row in rows
-                            if row[1] == source and set(str(row[3]).split()) & set(allowed[source])
-                        ]
+                        source: await store.match_words(
+                            session, number, asked[source], limit, "search_numbers"
+                        )
                         for source in SOURCES
+                        if source != "chat"  # messages have no numbers
                     }
                 else:
-                    numbered = await store.match_sources(
-                        session, [store.number_fragment(digits)], asked, limit
-                    )
+                    numbered = await store.match_sources(session, number, asked, limit)
                 for source in SOURCES:
                     results.extend(_result(row) for row in numbered.get(source, ())[:limit])
                 return results
@@ -100,19 +93,22 @@ class SearchService:
             if not words:
                 return []
             found: dict[Source, Sequence[Any]] = {}
-            if not self.db.is_sqlite:
-                found = await store.match_sources(session, words, asked, CANDIDATES)
-            else:
-                # The chat archive, by far the largest, is asked on a connection of its own
-                # while this one asks the other sources (SQLite runs both at once in WAL mode).
-                async with asyncio.TaskGroup() as group:
-                    chat = group.create_task(self._chat(words, asked["chat"]))
-                    for source in SOURCES:
-                        if source != "chat":
-                            found[source] = await store.match_words(
-                                session, words, asked[source], CANDIDATES, words_table(source)
-                            )
-                found["chat"] = chat.result()
+            # The chat archive, by far the largest, is asked on a connection of its own while
+            # this one asks the other sources (SQLite runs both at once in WAL mode; on
+            # PostgreSQL two server processes work on them).
+            async with asyncio.TaskGroup() as group:
+                chat = group.create_task(self._chat(words, asked["chat"]))
+                others = [source for source in SOURCES if source != "chat"]
+                if self.db.is_sqlite:
+                    for source in others:
+                        found[source] = await store.match_words(
+                            session, words, asked[source], CANDIDATES, words_table(source)
+                        )
+                else:
+                    found = await store.match_sources(
+                        session, words, {source: asked[source] for source in others}, CANDIDATES
+                    )
+            found["chat"] = chat.result()
         for source in SOURCES:
             ranked = sorted(found.get(source, ()), key=lambda row: _rank(str(row[4]), words))
             results.extend(_result(row) for row in ranked[:limit])
@@ -131,7 +127,7 @@ class SearchService:
         if not self.db.is_sqlite:
             return 0
         steps = 0
-        for table in ("search_fts", "search_chat_fts", "search_digits"):
+        for table in ("search_fts", "search_chat_fts", "search_numbers"):
             while steps < max_steps:
                 async with self.db.write() as session:
                     before = int(await session.scalar(text("SELECT total_changes()")) or 0)

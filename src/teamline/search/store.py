@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -95,27 +94,10 @@ async def match_sources(
     return {name: sorted(found.get(name, []), key=lambda r: -int(r[0])) for name in names}
 
 
-async def match_digits(
-    session: AsyncSession, digits: str, scope_tokens: Sequence[str], limit: int
-) -> Sequence[Any]:
-    """SQLite: documents with a number containing ``digits``, visible to one of the scope
-    tokens, newest first, of every source. (PostgreSQL: ``match_sources`` with
-    ``number_fragment(digits)``.)"""
-    query = text(
-        f"SELECT {COLUMNS} FROM search_digits JOIN search_documents d "
-        "ON d.rowid = search_digits.rowid WHERE search_digits MATCH :m "
-        "AND EXISTS (SELECT 1 FROM json_each(:tokens) AS t "
-        "WHERE instr(' ' || d.scope || ' ', ' ' || t.value || ' ')) "
-        "ORDER BY search_digits.rowid DESC LIMIT :n"
-    )
-    params = {"m": f'"{digits}"', "tokens": json.dumps(list(scope_tokens)), "n": limit}
-    return (await session.execute(query, params)).all()
-
-
-def number_fragment(digits: str) -> str:
-    """PostgreSQL: the ``match_sources`` fragment of a number query: digits anywhere in a
-    number are the start of one of its digit endings (see ``index.pg_terms``)."""
-    return "#" + digits
+def number_fragment(session: AsyncSession, digits: str) -> str:
+    """The fragment of a number query: digits anywhere in a number are the start of one of
+    its digit endings (``index.number_terms``), marked with "#" on PostgreSQL."""
+    return digits if session.get_bind().dialect.name == "sqlite" else "#" + digits
 
 
 async def recent(session: AsyncSession, user_id: str, limit: int) -> list[str]:

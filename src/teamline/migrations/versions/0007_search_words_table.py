@@ -1,4 +1,4 @@
-"""search: PostgreSQL finds words through a B-tree of (scope, word, document)
+"""search: words (PostgreSQL) in a B-tree of (scope, word, document); numbers by their endings
 
 Revision ID: 0007
 Revises: 0006
@@ -11,11 +11,15 @@ fetching every hit from the heap to find the newest: 50–250 ms at a million me
 ``search_words`` holds one row per (scope token, word, document); a fragment is a range of
 words under each of the caller's scope tokens, read from the primary key alone. Numbers go
 there too, as "#" and each ending of their digit strings (a number query is a range of
-those), replacing the trigram index on ``digits``. SQLite keeps its FTS5 tables.
+those), replacing the trigram index on ``digits``. SQLite keeps its FTS5 words tables, and
+its trigram table ``search_digits`` (which had no scope: the newest 500 matches of all users
+could all be invisible to the caller) gives way to ``search_numbers``, an FTS5 table of
+words (the digit endings) and scope like the others.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
@@ -44,8 +48,33 @@ TERMS = (
 )
 
 
+def _endings(digits: str) -> str:
+    """teamline.search.index.number_terms as of this revision."""
+    found = dict.fromkeys(n[i:] for n in digits.split() for i in range(len(n) - 2))
+    return " ".join(found)
+
+
+def _sqlite_numbers() -> None:
+    op.execute(
+        "CREATE VIRTUAL TABLE search_numbers USING fts5(words, scope, "
+        "prefix='3 4 5 6', tokenize='unicode61')"
+    )
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text("SELECT rowid, scope, digits FROM search_documents WHERE digits <> ''")
+    ).all()
+    for start in range(0, len(rows), 5000):
+        bind.execute(
+            sa.text("INSERT INTO search_numbers(rowid, words, scope) VALUES (:r, :w, :s)"),
+            [{"r": r, "w": _endings(d), "s": s} for r, s, d in rows[start : start + 5000]],
+        )
+    op.execute("INSERT INTO search_numbers(search_numbers) VALUES ('optimize')")
+    op.execute("DROP TABLE search_digits")
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        _sqlite_numbers()
         return
     op.execute(
         'CREATE TABLE search_words (scope text COLLATE "C" NOT NULL, '
@@ -60,6 +89,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE search_numbers")
+        op.execute(
+            "CREATE VIRTUAL TABLE search_digits USING fts5(digits, "
+            "content='search_documents', content_rowid='rowid', tokenize='trigram')"
+        )
+        op.execute("INSERT INTO search_digits(search_digits) VALUES ('rebuild')")
         return
     op.execute("ALTER TABLE search_documents ADD COLUMN tsv tsvector")
     op.execute(f"UPDATE search_documents SET tsv = {WORD_STARTS}")
