@@ -96,6 +96,56 @@ async def test_in_process_bus_handler_failure_does_not_stop_later_deliveries(
     await bus.close()
 
 
+async def test_a_watcher_hears_its_types_before_the_handler_and_cannot_break_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = InProcessBus()
+    order: list[tuple[str, int]] = []
+
+    async def handler(msg: Message) -> None:
+        order.append(("handler", msg["data"]["n"]))
+
+    def watcher(msg: Message) -> None:
+        order.append(("watcher", msg["data"]["n"]))
+        if msg["data"]["n"] == 2:
+            raise RuntimeError("watcher fails on 2")
+
+    bus.watch(["test.watched"], watcher)
+    await bus.start(handler)
+    for n in range(3):
+        await bus.publish({**message(n), "type": "test.watched"})
+    await bus.publish(message(3))
+    assert order == [
+        ("watcher", 0),
+        ("handler", 0),
+        ("watcher", 1),
+        ("handler", 1),
+        ("watcher", 2),
+        ("handler", 2),
+        ("handler", 3),
+    ]
+    assert [r.getMessage() for r in caplog.records] == ["event bus watcher failed"]
+    await bus.close()
+
+
+@pytest.mark.redis
+async def test_a_redis_bus_watcher_hears_the_other_nodes() -> None:
+    channel = unique_channel()
+    listener, publisher = RedisBus(REDIS_URL, channel), RedisBus(REDIS_URL, channel)
+    watched: list[int] = []
+    listener.watch(["test.watched"], lambda msg: watched.append(msg["data"]["n"]))
+    handler = Collector()
+    try:
+        await listener.start(handler)
+        await publisher.publish({**message(0), "type": "test.watched"})
+        await publisher.publish(message(1))
+        await handler.wait_for_count(2)
+        assert watched == [0]
+    finally:
+        for bus in (listener, publisher):
+            await bus.close()
+
+
 # -- Redis ---------------------------------------------------------------------------------
 
 

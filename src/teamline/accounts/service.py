@@ -49,13 +49,15 @@ from teamline.settings.schemas import SettingsOut
 CLEARABLE = frozenset({"email", "mobile_number", "extension"})
 # last_seen_at is written at most this often per device, not on every request.
 SEEN_RESOLUTION = timedelta(minutes=1)
-# A token's principal is remembered this long, so that a burst of requests (a chat send is
-# several) reads the devices table once. This node forgets at once when it signs a device
-# out, disables, deletes or changes a user; another node's change (or the CLI's) reaches it
-# within this time at most. The event sockets of a revoked device close at once everywhere
-# (``device.revoked``).
+# A token's principal is remembered this long, so that a busy client's requests read the
+# devices table once in a while instead of each time. This node forgets at once when it
+# signs a device out, disables, deletes or changes a user, and every node forgets when it
+# hears of such a change on the bus (SESSION_FACTS); a change that publishes nothing (e.g.
+# a direct database edit) takes effect within this time at most.
 TOKEN_CACHE_SECONDS = 5.0
 TOKEN_CACHE_LIMIT = 10_000
+# Facts after which a remembered principal may be wrong (heard from every node).
+SESSION_FACTS = ("device.revoked", "user.removed", "user.updated")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class AccountsService:
         self._generation = 0
         # Changes in progress: while any runs, every token is looked up in the database.
         self._changing = 0
+        # Another node's (or this node's) change: forget before the hub tells the sockets.
+        events.bus.watch(SESSION_FACTS, lambda _message: self._forget_tokens())
 
     # -- sessions ---------------------------------------------------------------------
     async def authenticate(self, token: str | None) -> Principal:

@@ -3,6 +3,11 @@
 One interface, two implementations: in-process (one node) and Redis pub/sub (several nodes).
 A bus message is a JSON object ``{"type", "data", "recipients": [[user_id, event_id], ...]}``:
 one fact with the per-user ids it was logged under.
+
+Besides the one handler (the node's WebSocket hub), a part of the node that keeps state
+derived from the database can *watch* some types of fact: its watcher is called first, with
+every message of those types from any node (e.g. accounts forget remembered tokens when a
+device is revoked anywhere).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -20,28 +25,47 @@ from redis.asyncio.client import PubSub
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+Watcher = Callable[[dict[str, Any]], None]
 
 
-async def _deliver(handler: Handler, message: dict[str, Any] | str | bytes) -> None:
-    try:
-        await handler(json.loads(message) if isinstance(message, str | bytes) else message)
-    except Exception:  # one failed delivery must not stop the ones after it
-        log.exception("event bus handler failed")
+class _Watchers:
+    def __init__(self) -> None:
+        self._watchers: dict[str, list[Watcher]] = {}
+
+    def watch(self, types: Iterable[str], watcher: Watcher) -> None:
+        for type_ in types:
+            self._watchers.setdefault(type_, []).append(watcher)
+
+    async def _deliver(self, handler: Handler, raw: dict[str, Any] | str | bytes) -> None:
+        try:
+            message = json.loads(raw) if isinstance(raw, str | bytes) else raw
+            for watcher in self._watchers.get(str(message.get("type")), ()):
+                try:
+                    watcher(message)
+                except Exception:
+                    log.exception("event bus watcher failed")
+            await handler(message)
+        except Exception:  # one failed delivery must not stop the ones after it
+            log.exception("event bus handler failed")
 
 
 class Bus(Protocol):
     async def start(self, handler: Handler) -> None:
         """Begin delivering every published message (from any node) to ``handler``."""
 
+    def watch(self, types: Iterable[str], watcher: Watcher) -> None:
+        """Also call ``watcher`` with each message of these types, before the handler."""
+
     async def publish(self, message: dict[str, Any]) -> None: ...
 
     async def close(self) -> None: ...
 
 
-class InProcessBus:
+class InProcessBus(_Watchers):
     """Delivers to the one local handler, in publish order."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._handler: Handler | None = None
 
     async def start(self, handler: Handler) -> None:
@@ -49,16 +73,17 @@ class InProcessBus:
 
     async def publish(self, message: dict[str, Any]) -> None:
         if self._handler is not None:
-            await _deliver(self._handler, message)
+            await self._deliver(self._handler, message)
 
     async def close(self) -> None:
         self._handler = None
 
 
-class RedisBus:
+class RedisBus(_Watchers):
     """Redis pub/sub on one channel; every node hears every message, its own included."""
 
     def __init__(self, url: str, channel: str) -> None:
+        super().__init__()
         self._redis = aioredis.from_url(url)
         self._channel = channel
         self._task: asyncio.Task[None] | None = None
@@ -73,7 +98,7 @@ class RedisBus:
         try:
             async for raw in pubsub.listen():
                 if raw.get("type") == "message":
-                    await _deliver(handler, raw["data"])
+                    await self._deliver(handler, raw["data"])
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
