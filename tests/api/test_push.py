@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from teamline.client import Client
 from teamline.push.models import PushSubscription, VapidKey
@@ -298,6 +298,35 @@ async def test_unsubscribed_and_signed_out_devices_get_nothing(
     await settled(server)
     assert phone.pushes == desktop.pushes == renewed.pushes == []
     assert pushes.requests == 0
+
+
+async def test_who_has_no_subscription_is_not_asked_again_until_they_subscribe(
+    server: Server, pushes: PushServiceOnLoopback
+) -> None:
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    conversation = await max_.open_conversation(uid(erika))
+    await max_.send_message(conversation["id"], "eins")
+    await settled(server)
+    asked: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "push_subscriptions" in statement:
+            asked.append(statement)
+
+    engine = server.container.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await max_.send_message(conversation["id"], "zwei")
+        await settled(server)
+        assert asked == [], "Erika was found without a subscription a moment ago"
+        # Her subscription on this node counts at once.
+        phone = await subscribe(erika, pushes)
+        third = await max_.send_message(conversation["id"], "drei")
+        [push] = await pushes.wait_for(phone, 1)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert push.payload["message_id"] == third["id"]
 
 
 async def test_the_payload_stays_small(server: Server, pushes: PushServiceOnLoopback) -> None:

@@ -195,7 +195,10 @@ class ChatService:
         # than by a look-up first: most sends are not retries, and a send is the hot path.
         try:
             async with self.events.transaction() as tx:
-                member = await self._member(tx.session, caller.user_id, conversation_id)
+                found = await store.sender(tx.session, conversation_id, caller.user_id)
+                if found is None:
+                    raise NoSuchConversation("There is no such conversation.")
+                member, author_name, group_name = found
                 now = utcnow()
                 seq = await store.next_seq(tx.session, conversation_id, now)
                 message = Message(
@@ -216,8 +219,6 @@ class ChatService:
                 members = await store.record_send(tx.session, conversation_id, caller.user_id, seq)
                 if had_unread:
                     await tx.session.refresh(member)
-                author = await accounts_store.user_by_id(tx.session, caller.user_id)
-                author_name = author.display_name if author else ""
                 if text:
                     await search_index.put(tx.session, search_document(message, author_name))
                 out = message_out(message, [], attachments)
@@ -225,7 +226,7 @@ class ChatService:
                 tx.emit(recipients, "message.created", out.model_dump(mode="json"))
                 if had_unread:
                     await self._announce_read(tx, caller.user_id, conversation_id, seq, message.id)
-                ref = await self._ref(tx.session, conversation_id, members, author_name)
+                ref = await self._ref(tx.session, conversation_id, members, author_name, group_name)
         except IntegrityError:
             if body.client_id is None:
                 raise
@@ -525,11 +526,11 @@ class ChatService:
         conversation_id: str,
         members: Sequence[tuple[str, bool]],
         author_name: str,
+        group_name: str | None,
     ) -> ConversationRef:
         """How each member names the conversation: the group's name, or the other person."""
-        group = (await store.groups_of(session, [conversation_id])).get(conversation_id)
-        if group is not None:
-            titles = {user_id: group.name for user_id, _ in members}
+        if group_name is not None:
+            titles = dict.fromkeys((user_id for user_id, _ in members), group_name)
         else:
             names = await store.names(session, [user_id for user_id, _ in members])
             titles = {
@@ -538,7 +539,7 @@ class ChatService:
             }
         return ConversationRef(
             id=conversation_id,
-            kind="direct" if group is None else "group",
+            kind="direct" if group_name is None else "group",
             title_for=titles,
             muted_by=frozenset(user_id for user_id, muted in members if muted),
             author_name=author_name,

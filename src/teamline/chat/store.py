@@ -56,6 +56,25 @@ async def membership(
     return await session.get(ConversationMember, (conversation_id, user_id))
 
 
+async def sender(
+    session: AsyncSession, conversation_id: str, user_id: str
+) -> tuple[ConversationMember, str, str | None] | None:
+    """For a send, in one query: the author's membership, the author's display name, and
+    the group's name (None for a direct conversation). None when not a member."""
+    row = (
+        await session.execute(
+            select(ConversationMember, User.display_name, Group.name)
+            .join(User, User.id == ConversationMember.user_id)
+            .outerjoin(Group, Group.conversation_id == ConversationMember.conversation_id)
+            .where(
+                ConversationMember.conversation_id == conversation_id,
+                ConversationMember.user_id == user_id,
+            )
+        )
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 async def members(session: AsyncSession, conversation_id: str) -> list[ConversationMember]:
     rows = await session.scalars(
         select(ConversationMember)

@@ -13,6 +13,11 @@ an offline device, and a "read" push replaces a pending message push. A "read" p
 only to devices that were pushed a message of that conversation since it was last read: the
 others show nothing to close. A push service that answers 404 or 410 has dropped the
 subscription; so do we.
+
+Most users have no subscription, and most messages go to nobody with one: who was found
+without one is remembered for NO_SUBSCRIPTION_SECONDS, so that a message to them reads
+nothing. A subscription made on this node counts at once; one made through another node
+within that time.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +52,8 @@ READ_TTL_SECONDS = 24 * 3600
 QUEUE_LIMIT = 10_000
 PARALLEL_SENDS = 16
 SEND_TIMEOUT_SECONDS = 10.0
+NO_SUBSCRIPTION_SECONDS = 5.0
+NO_SUBSCRIPTION_LIMIT = 100_000
 
 UnreadTotals = Callable[[AsyncSession, Sequence[str]], Awaitable[dict[str, int]]]
 
@@ -108,6 +116,9 @@ class PushService:
         self._queue: asyncio.Queue[_MessageJob | _ReadJob] = asyncio.Queue(QUEUE_LIMIT)
         self._worker: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
+        # User id -> time.monotonic() until which the user is known to have no subscription.
+        self._unsubscribed: dict[str, float] = {}
+        self._subscribes = 0  # subscriptions made on this node so far
 
     @property
     def _stale_after(self) -> timedelta:
@@ -152,6 +163,8 @@ class PushService:
 
     async def subscribe(self, user_id: str, device_id: str, body: SubscriptionIn) -> None:
         """Store (or replace) the calling device's subscription."""
+        self._subscribes += 1
+        self._unsubscribed.pop(user_id, None)
         async with self.db.write() as session:
             await store.put_subscription(
                 session,
@@ -216,12 +229,17 @@ class PushService:
             for user_id in dict.fromkeys(job.recipient_ids)
             if user_id != author_id and user_id not in conversation.muted_by
         ]
+        now = time.monotonic()
+        wanted = [user_id for user_id in wanted if self._unsubscribed.get(user_id, 0.0) < now]
         if not wanted:
             return
+        subscribes = self._subscribes
         async with self.db.read() as session:
             # Subscriptions first: most messages go to nobody with one, and then nothing
             # else needs asking.
             targets = await self._targets(session, wanted)
+            if subscribes == self._subscribes:  # no subscription came in meanwhile
+                self._remember_unsubscribed(set(wanted) - {t.user_id for t in targets})
             if not targets:
                 return
             fresh_after = utcnow() - self._stale_after
@@ -269,6 +287,13 @@ class PushService:
             topic=job.conversation_id,
             urgency="normal",
         )
+
+    def _remember_unsubscribed(self, user_ids: set[str]) -> None:
+        if len(self._unsubscribed) + len(user_ids) > NO_SUBSCRIPTION_LIMIT:
+            self._unsubscribed.clear()
+        until = time.monotonic() + NO_SUBSCRIPTION_SECONDS
+        for user_id in user_ids:
+            self._unsubscribed[user_id] = until
 
     async def _targets(self, session: AsyncSession, user_ids: Sequence[str]) -> list[Target]:
         if not user_ids:
