@@ -210,8 +210,7 @@ class ChatService:
                     client_id=body.client_id,
                     created_at=now,
                 )
-                tx.session.add(message)
-                await tx.session.flush()
+                await store.add_message(tx.session, message)
                 attachments = await self._bind_attachments(
                     tx.session, caller.user_id, message, body.attachment_ids
                 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -128,6 +128,24 @@ async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -
     )
     assert seq is not None
     return int(seq)
+
+
+async def add_message(session: AsyncSession, message: Message) -> None:
+    """Insert a new message with one Core statement (a send's hot path: no unit of work).
+
+    ``message`` stays outside the session; it is what was stored.
+    """
+    await session.execute(
+        insert(Message).values(
+            id=message.id,
+            conversation_id=message.conversation_id,
+            seq=message.seq,
+            author_id=message.author_id,
+            text=message.text,
+            client_id=message.client_id,
+            created_at=message.created_at,
+        )
+    )
 
 
 async def record_send(
