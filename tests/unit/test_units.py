@@ -11,7 +11,9 @@ from teamline.app import create_app
 from teamline.config import load_settings
 from teamline.core.errors import InvalidInput
 from teamline.core.phone import display_form, to_e164
+from teamline.phonebook.importing import typed_number
 from teamline.presence.schemas import effective
+from teamline.search.text import number_variants
 from teamline.settings.avatar import initials, initials_svg
 
 
@@ -128,3 +130,18 @@ def test_tokens_in_websocket_paths_are_redacted_from_server_logs() -> None:
 )
 def test_numbers_are_shown_as_people_write_them(stored: str | None, shown: str | None) -> None:
     assert display_form(stored, region="DE") == shown
+
+
+@pytest.mark.feature("SRCH-3")
+@pytest.mark.parametrize(
+    "typed",
+    ["0170 1234567", "+49 30 123456", "089/4567-12", "+44 20 7946 0958", "+33 1 23 45 67 89"],
+)
+def test_number_variants_from_the_shown_form_equal_the_parsed_ones(typed: str) -> None:
+    """The phonebook hands its stored display forms to the index to spare parsing; the
+    digit strings a number is found by must not change by that."""
+    number = typed_number("work", typed, "DE")
+    assert number_variants([number.e164], displayed=[number.national]) == number_variants(
+        [number.e164]
+    )
+    assert len(number_variants([number.e164])) == 2

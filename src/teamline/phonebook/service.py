@@ -567,6 +567,7 @@ def _document(
             *[str(v) for v in (card.labels or {}).values()],
         ],
         numbers=[n.e164 for n in numbers],
+        displayed=[n.national for n in numbers],
     )
 
 

@@ -57,6 +57,7 @@ class Document:
     subtitle: str = ""
     text: Iterable[str | None] = ()  # more words to match besides title and subtitle
     numbers: Iterable[str] = ()  # E.164 numbers (extensions too)
+    displayed: Sequence[str] = ()  # the numbers as shown, where known (spares parsing them)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. conversation_id, message_id
 
 
@@ -152,7 +153,7 @@ def _row(document: Document, now: datetime) -> dict[str, Any]:
         "title": document.title[:300],
         "subtitle": document.subtitle[:300],
         "words": " ".join(words([document.title, document.subtitle, *document.text])),
-        "digits": " ".join(number_variants(numbers)),
+        "digits": " ".join(number_variants(numbers, displayed=document.displayed)),
         "extra": extra,
         "updated_at": now,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import phonenumbers
 
@@ -45,15 +45,25 @@ def is_number_query(query: str) -> bool:
     return bool(NUMBER_QUERY.match(query)) and sum(ch.isdigit() for ch in query) >= 3
 
 
-def number_variants(numbers: Iterable[str], region: str = "DE") -> list[str]:
+def number_variants(
+    numbers: Iterable[str], region: str = "DE", displayed: Sequence[str] = ()
+) -> list[str]:
     """Digit strings a number is found by: international ("491701234567") and national
-    ("01701234567"); extensions and unparsable numbers as their digits."""
+    ("01701234567"); extensions and unparsable numbers as their digits.
+
+    ``displayed`` may give each number as shown, where known: a national form (no "+") is
+    taken as it is instead of parsing and formatting the number again (80 µs a number, most
+    of a phonebook import's indexing)."""
     variants: list[str] = []
-    for raw in numbers:
+    for i, raw in enumerate(numbers):
         digits = "".join(ch for ch in raw if ch.isdigit())
         if not digits:
             continue
         variants.append(digits)
+        shown = displayed[i] if i < len(displayed) else ""
+        if shown and not shown.lstrip().startswith("+"):
+            variants.append("".join(ch for ch in shown if ch.isdigit()))
+            continue
         try:
             parsed = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
