@@ -124,8 +124,25 @@ async def append(
             )
         per_fact.append(logged)
     if records:
-        await session.execute(_INSERT_EVENTS, records)
+        # Straight to the driver's executemany: SQLAlchemy would otherwise build and check
+        # each row's parameters again (about a fifth of the Python time for 100 rows).
+        sql, names = _insert_events_sql(session.get_bind().dialect)
+        connection = await session.connection()
+        await connection.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in records])
     return per_fact
+
+
+_compiled_inserts: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def _insert_events_sql(dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    """The events insert as this dialect's SQL text, and its parameters' order."""
+    found = _compiled_inserts.get(dialect.name)
+    if found is None:
+        compiled = _INSERT_EVENTS.compile(dialect=dialect)
+        found = (compiled.string, tuple(compiled.positiontup or ()))
+        _compiled_inserts[dialect.name] = found
+    return found
 
 
 async def last_id(session: AsyncSession, user_id: str) -> int:
