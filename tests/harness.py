@@ -61,7 +61,8 @@ async def fresh_database(template: Path | None, data_dir: Path) -> str:
     """A database URL with the newest schema and no rows."""
     if PG_URL:
         engine = create_async_engine(async_url(PG_URL))
-        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        # search_words: the search index's table on PostgreSQL, which the models do not hold
+        names = ", ".join([*(t.name for t in Base.metadata.sorted_tables), "search_words"])
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {names} CASCADE"))
         await engine.dispose()

@@ -29,6 +29,9 @@ from teamline.search.text import fold, fragments, is_number_query, query_digits
 
 CANDIDATES = 50  # per source, before ranking
 RECENT_KEPT = 10
+# Sources whose candidates need not be the newest (PostgreSQL; see store.match_sources): the
+# company book and the colleagues are not lists in time, and they are the large ones.
+ANY_ORDER: frozenset[Source] = frozenset({"company-phonebook", "contact"})
 ACTIONS: dict[str, str] = {
     "contact": "call",
     "private-phonebook": "call",
@@ -85,7 +88,9 @@ class SearchService:
                         if source != "chat"  # messages have no numbers
                     }
                 else:
-                    numbered = await store.match_sources(session, number, asked, limit)
+                    numbered = await store.match_sources(
+                        session, number, asked, limit, any_order=ANY_ORDER
+                    )
                 for source in SOURCES:
                     results.extend(_result(row) for row in numbered.get(source, ())[:limit])
                 return results
@@ -106,7 +111,11 @@ class SearchService:
                         )
                 else:
                     found = await store.match_sources(
-                        session, words, {source: asked[source] for source in others}, CANDIDATES
+                        session,
+                        words,
+                        {source: asked[source] for source in others},
+                        CANDIDATES,
+                        any_order=ANY_ORDER,
                     )
             found["chat"] = chat.result()
         for source in SOURCES:
