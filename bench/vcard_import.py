@@ -101,11 +101,13 @@ async def main(argv: list[str]) -> int:
     parser.add_argument(
         "--postgres", nargs="?", const="postgresql://postgres@127.0.0.1:5432/postgres"
     )
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args(argv)
     print(f"vCard import: {args.cards:,} cards")
-    with tempfile.TemporaryDirectory(prefix="teamline-bench-vcard-") as tmp:
-        print("sqlite")
-        await run(Settings(data_dir=Path(tmp)), args.cards)
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory(prefix="teamline-bench-vcard-") as tmp:
+            print("sqlite")
+            await run(Settings(data_dir=Path(tmp)), args.cards)
     if args.postgres:
         database = f"teamline_bench_vcard_{int(time.time())}"
         admin = await asyncpg.connect(args.postgres)
