@@ -3,8 +3,9 @@
 Each source is asked separately (its own top results, so thousands of chat hits cannot push
 a colleague off the list), through the full-text index with the caller's visibility inside
 the query: scope tokens ``all`` and ``u<caller>`` (and, once chat exists, ``c<conversation>``
-for every conversation the caller is in). Word queries match word starts in order of
-recency; the few candidates are then ranked by how well their title matches.
+for every conversation the caller is in). Word and number queries match word starts, newest
+first (on PostgreSQL the company book and colleagues take the first matches the index meets,
+see ``ANY_ORDER``); the few candidates are then ranked by how well their title matches.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ async def match_sources(
         params[f"s{k}"] = list(tokens)
         # Per fragment, the documents holding a word in its range under one of the scope
         # tokens (index-only scans of search_words' primary key); those of the first that
-        # the others hold too (hash semi-joins), the newest.
+        # the others hold too (hash semi-joins): the newest, or for any-order sources the
+        # first met.
         ranges = [
             f"SELECT rowid FROM search_words WHERE scope = ANY(CAST(:s{k} AS text[])) "
             f"AND word >= :lo{i} AND word < :hi{i}"
