@@ -198,7 +198,7 @@ class ChatService:
                 found = await store.sender(tx.session, conversation_id, caller.user_id)
                 if found is None:
                     raise NoSuchConversation("There is no such conversation.")
-                member, author_name, group_name = found
+                author_name, group_name = found.author_name, found.group_name
                 now = utcnow()
                 seq = await store.next_seq(tx.session, conversation_id, now)
                 message = Message(
@@ -214,10 +214,8 @@ class ChatService:
                 attachments = await self._bind_attachments(
                     tx.session, caller.user_id, message, body.attachment_ids
                 )
-                had_unread = member.unread > 0
+                had_unread = found.unread > 0
                 members = await store.record_send(tx.session, conversation_id, caller.user_id, seq)
-                if had_unread:
-                    await tx.session.refresh(member)
                 if text:
                     await search_index.put(tx.session, search_document(message, author_name))
                 out = message_out(message, [], attachments)

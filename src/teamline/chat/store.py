@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from teamline.accounts.models import User
 from teamline.chat.models import Attachment, Conversation, ConversationMember, Message, Reaction
+from teamline.core.prepared import Prepared
 from teamline.groups.models import Group
 
 Row = TypeVar("Row", ConversationMember, Reaction, Attachment)
@@ -56,23 +58,66 @@ async def membership(
     return await session.get(ConversationMember, (conversation_id, user_id))
 
 
-async def sender(
-    session: AsyncSession, conversation_id: str, user_id: str
-) -> tuple[ConversationMember, str, str | None] | None:
-    """For a send, in one query: the author's membership, the author's display name, and
-    the group's name (None for a direct conversation). None when not a member."""
-    row = (
-        await session.execute(
-            select(ConversationMember, User.display_name, Group.name)
-            .join(User, User.id == ConversationMember.user_id)
-            .outerjoin(Group, Group.conversation_id == ConversationMember.conversation_id)
-            .where(
-                ConversationMember.conversation_id == conversation_id,
-                ConversationMember.user_id == user_id,
-            )
-        )
-    ).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+_members = cast(Table, ConversationMember.__table__)
+_conversations = cast(Table, Conversation.__table__)
+_messages = cast(Table, Message.__table__)
+_users = cast(Table, User.__table__)
+_groups = cast(Table, Group.__table__)
+
+# A send's statements (see ``teamline.core.prepared``: compiled once, no ORM on the way).
+_SENDER = Prepared(
+    select(_members.c.unread, _users.c.display_name, _groups.c.name)
+    .join(_users, _users.c.id == _members.c.user_id)
+    .outerjoin(_groups, _groups.c.conversation_id == _members.c.conversation_id)
+    .where(
+        _members.c.conversation_id == bindparam("conversation_id"),
+        _members.c.user_id == bindparam("user_id"),
+    )
+)
+_NEXT_SEQ = Prepared(
+    update(_conversations)
+    .where(_conversations.c.id == bindparam("conversation_id"))
+    .values(last_seq=_conversations.c.last_seq + 1, last_activity_at=bindparam("now"))
+    .returning(_conversations.c.last_seq)
+)
+_ADD_MESSAGE = Prepared(
+    insert(_messages).values(
+        id=bindparam("id"),
+        conversation_id=bindparam("conversation_id"),
+        seq=bindparam("seq"),
+        author_id=bindparam("author_id"),
+        text=bindparam("text"),
+        client_id=bindparam("client_id"),
+        created_at=bindparam("created_at"),
+    )
+)
+_is_author = _members.c.user_id == bindparam("author_id")
+_RECORD_SEND = Prepared(
+    update(_members)
+    .where(_members.c.conversation_id == bindparam("conversation_id"))
+    .values(
+        unread=case((_is_author, 0), else_=_members.c.unread + 1),
+        read_seq=case((_is_author, bindparam("seq")), else_=_members.c.read_seq),
+        delivered_seq=case((_is_author, bindparam("seq")), else_=_members.c.delivered_seq),
+    )
+    .returning(_members.c.user_id, _members.c.muted)
+)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What a send needs to know of its author, read in one query."""
+
+    unread: int  # the author's unread count in the conversation before this send
+    author_name: str
+    group_name: str | None  # None for a direct conversation
+
+
+async def sender(session: AsyncSession, conversation_id: str, user_id: str) -> Sender | None:
+    """For a send, in one query: the author's unread count and display name, and the
+    group's name. None when not a member."""
+    row = (await _SENDER(session, conversation_id=conversation_id, user_id=user_id)).first()
+    return Sender(int(row[0]), row[1], row[2]) if row is not None else None
 
 
 async def members(session: AsyncSession, conversation_id: str) -> list[ConversationMember]:
@@ -120,31 +165,25 @@ async def remove_member(session: AsyncSession, conversation_id: str, user_id: st
 
 async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -> int:
     """Take the conversation's next message number (the row lock orders concurrent sends)."""
-    seq = await session.scalar(
-        update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(last_seq=Conversation.last_seq + 1, last_activity_at=now)
-        .returning(Conversation.last_seq)
-    )
+    seq = (await _NEXT_SEQ(session, conversation_id=conversation_id, now=now)).scalar()
     assert seq is not None
     return int(seq)
 
 
 async def add_message(session: AsyncSession, message: Message) -> None:
-    """Insert a new message with one Core statement (a send's hot path: no unit of work).
+    """Insert a new message with one prepared statement (a send's hot path: no unit of work).
 
     ``message`` stays outside the session; it is what was stored.
     """
-    await session.execute(
-        insert(Message).values(
-            id=message.id,
-            conversation_id=message.conversation_id,
-            seq=message.seq,
-            author_id=message.author_id,
-            text=message.text,
-            client_id=message.client_id,
-            created_at=message.created_at,
-        )
+    await _ADD_MESSAGE(
+        session,
+        id=message.id,
+        conversation_id=message.conversation_id,
+        seq=message.seq,
+        author_id=message.author_id,
+        text=message.text,
+        client_id=message.client_id,
+        created_at=message.created_at,
     )
 
 
@@ -152,18 +191,12 @@ async def record_send(
     session: AsyncSession, conversation_id: str, author_id: str, seq: int
 ) -> list[tuple[str, bool]]:
     """Message ``seq`` was sent: one more unread for every other member, the author's own
-    markers at it. Returns (user id, muted) of every member; one statement for all of it."""
-    is_author = ConversationMember.user_id == author_id
-    rows = await session.execute(
-        update(ConversationMember)
-        .where(ConversationMember.conversation_id == conversation_id)
-        .values(
-            unread=case((is_author, 0), else_=ConversationMember.unread + 1),
-            read_seq=case((is_author, seq), else_=ConversationMember.read_seq),
-            delivered_seq=case((is_author, seq), else_=ConversationMember.delivered_seq),
-        )
-        .returning(ConversationMember.user_id, ConversationMember.muted)
-        .execution_options(synchronize_session=False)
+    markers at it. Returns (user id, muted) of every member; one statement for all of it.
+
+    Member rows already in the session are not updated (they would be stale): a send loads
+    none before this, and reads the author's row afresh after it."""
+    rows = await _RECORD_SEND(
+        session, conversation_id=conversation_id, author_id=author_id, seq=seq
     )
     return [(user_id, bool(muted)) for user_id, muted in rows.all()]
 
