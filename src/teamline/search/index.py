@@ -188,7 +188,8 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
                 old.append(_Indexed(int(rowid), source_, words_, scope, digits))
                 indexed.append((int(rowid), rows.pop((source_, ref_id))))
     if old:
-        await _unindex(session, old)
+        if _is_sqlite(session):
+            await _fts_remove(session, old)
         table = cast(Table, SearchDocument.__table__)
         changed = ("scope", "title", "subtitle", "words", "digits", "extra", "updated_at")
         await session.execute(
@@ -227,7 +228,10 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
             fresh,
         )
         indexed.extend(zip((int(r) for r in result.scalars().all()), fresh, strict=True))
-    await _fts_add(session, indexed)
+    if _is_sqlite(session):
+        await _fts_add(session, indexed)
+    else:
+        await _pg_reindex(session, old, indexed)
 
 
 async def drop(session: AsyncSession, source: str, ref_id: str) -> None:
@@ -265,13 +269,6 @@ async def _remove(session: AsyncSession, found: list[_Indexed]) -> None:
 
 
 async def _fts_add(session: AsyncSession, indexed: list[tuple[int, dict[str, Any]]]) -> None:
-    if not _is_sqlite(session):
-        await _pg_words(
-            session,
-            "INSERT INTO search_words(scope, word, rowid) " + _PG_ROWS,
-            [(r, row["scope"], row["words"], row["digits"]) for r, row in indexed],
-        )
-        return
     for table in ("search_fts", "search_chat_fts"):
         mine = [
             {"r": r, "w": row["words"], "s": row["scope"]}
@@ -300,16 +297,53 @@ async def _unindex(session: AsyncSession, old: Sequence[_Indexed]) -> None:
         return
     await _pg_words(
         session,
-        "DELETE FROM search_words WHERE (scope, word, rowid) IN (" + _PG_ROWS + ")",
-        [(o.rowid, o.scope, o.words, o.digits) for o in old],
+        _PG_DELETE,
+        [(o.rowid, _scope_set(o.scope), pg_terms(o.words, o.digits)) for o in old],
     )
 
 
-# The (scope, word, rowid) rows of a batch of documents, from three array parameters.
+async def _pg_reindex(
+    session: AsyncSession, old: Sequence[_Indexed], indexed: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Bring ``search_words`` in step with documents just written: for a document that was
+    indexed before (``old``, what it held) only the terms it lost are deleted and those it
+    gained inserted (a changed phonebook entry mostly keeps its names and numbers: rewriting
+    all its ~30 rows cost an import of changed cards more than everything else)."""
+    before = {o.rowid: o for o in old}
+    gone: list[tuple[int, frozenset[str], set[str]]] = []
+    added: list[tuple[int, frozenset[str], set[str]]] = []
+    for rowid, row in indexed:
+        scopes, terms = _scope_set(row["scope"]), pg_terms(row["words"], row["digits"])
+        was = before.get(rowid)
+        if was is None:
+            added.append((rowid, scopes, terms))
+            continue
+        old_scopes, old_terms = _scope_set(was.scope), pg_terms(was.words, was.digits)
+        if old_scopes == scopes:
+            gone.append((rowid, scopes, old_terms - terms))
+            added.append((rowid, scopes, terms - old_terms))
+        else:
+            gone.append((rowid, old_scopes, old_terms))
+            added.append((rowid, scopes, terms))
+    await _pg_words(session, _PG_DELETE, gone)
+    await _pg_words(session, _PG_INSERT, added)
+
+
+def _scope_set(scope: str) -> frozenset[str]:
+    return frozenset(scope.split())
+
+
+# The (scope, word, rowid) rows of a batch of documents, from one array element per document:
+# its id, its scope tokens and its terms, each list joined by spaces (no term holds one) and
+# split again by PostgreSQL. Sent as three arrays of every row instead, the rows cost the
+# import twice the CPU (the driver checks and encodes each element; the set of tuples).
 _PG_ROWS = (
-    "SELECT * FROM unnest(CAST(:scopes AS text[]), CAST(:words AS text[]), "
-    "CAST(:rowids AS bigint[]))"
+    "SELECT s, t, r FROM unnest(CAST(:rowids AS bigint[]), CAST(:scopes AS text[]), "
+    "CAST(:terms AS text[])) AS d(r, scopes, terms), "
+    "unnest(string_to_array(scopes, ' ')) AS s, unnest(string_to_array(terms, ' ')) AS t"
 )
+_PG_INSERT = "INSERT INTO search_words(scope, word, rowid) " + _PG_ROWS
+_PG_DELETE = "DELETE FROM search_words WHERE (scope, word, rowid) IN (" + _PG_ROWS + ")"
 
 
 def number_terms(digits: str) -> list[str]:
@@ -331,21 +365,22 @@ def pg_terms(words_: str, digits: str) -> set[str]:
 
 
 async def _pg_words(
-    session: AsyncSession, statement: str, documents: Iterable[tuple[int, str, str, str]]
+    session: AsyncSession,
+    statement: str,
+    documents: Iterable[tuple[int, frozenset[str], set[str]]],
 ) -> None:
-    """Run ``statement`` over the ``search_words`` rows of (rowid, scope, words, digits)
-    documents."""
-    rows = {  # not sorted: sorting cost the import more than the index gained by it
-        (scope, term, rowid)
-        for rowid, scopes, words_, digits in documents
-        for scope in scopes.split()
-        for term in pg_terms(words_, digits)
-    }
-    if rows:
-        scopes, words_, rowids = (list(column) for column in zip(*rows, strict=True))
-        await session.execute(
-            text(statement), {"scopes": scopes, "words": words_, "rowids": rowids}
-        )
+    """Run ``statement`` over the ``search_words`` rows of (rowid, scope tokens, terms)
+    documents: every scope token with every term."""
+    rowids: list[int] = []
+    scopes: list[str] = []
+    terms: list[str] = []
+    for rowid, tokens, words_ in documents:
+        if tokens and words_:
+            rowids.append(rowid)
+            scopes.append(" ".join(tokens))
+            terms.append(" ".join(words_))
+    if rowids:
+        await session.execute(text(statement), {"rowids": rowids, "scopes": scopes, "terms": terms})
 
 
 async def _fts_remove(session: AsyncSession, old: Sequence[_Indexed]) -> None:

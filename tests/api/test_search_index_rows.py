@@ -1,0 +1,86 @@
+"""The search index's own rows after imports, re-imports and changes (BOOK-1, SRCH-1).
+
+``put_many`` writes only the terms a changed document gained and deletes only those it lost;
+whatever the path, the index must hold exactly what a document's stored words, digits and
+scope give: on PostgreSQL the rows of migration 0007's statement, on SQLite the FTS5 tables'
+integrity check and the digit endings of ``search_numbers``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from sqlalchemy import text
+
+from teamline.core.db import Database
+from teamline.search.index import Document, drop, number_terms, put_many
+from tests.api.test_phonebook_import import manager, titles, vcard
+from tests.harness import Server
+
+TERMS = importlib.import_module("teamline.migrations.versions.0007_search_words_table").TERMS
+
+
+async def assert_index_holds_the_documents(db: Database) -> None:
+    async with db.write() as session:
+        if db.is_sqlite:
+            # Compared with every document row: right while none is a chat message (those
+            # are in search_chat_fts, over the same rows).
+            await session.execute(
+                text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+            )
+            held = await session.execute(text("SELECT rowid, words, scope FROM search_numbers"))
+            stored = await session.execute(
+                text("SELECT rowid, digits, scope FROM search_documents WHERE digits <> ''")
+            )
+            expected = [(r, " ".join(number_terms(d)), s) for r, d, s in stored.all()]
+        else:
+            held = await session.execute(text("SELECT scope, word, rowid FROM search_words"))
+            expected = list((await session.execute(text(TERMS))).all())
+        assert sorted(map(tuple, held.all())) == sorted(map(tuple, expected))
+
+
+@pytest.mark.feature("BOOK-1", "SRCH-1")
+async def test_reimports_and_changes_keep_exactly_the_documents_rows(server: Server) -> None:
+    petra = await manager(server)
+    erika = await server.signed_in("erika")
+    db = server.container.db
+    first = vcard("a", "Anna Alt", "030 1111111", "0170 2222222", note="Kundin seit Mai")
+    first += vcard("b", "Bernd Gleich", "030 3333333", note="Gleich bleibt gleich")
+    first += vcard("c", "Carl Kurz", "030 5555555")
+    await petra.import_phonebook("company", first.encode(), "text/vcard")
+    await assert_index_holds_the_documents(db)
+    # Anna: a word and a number lost, others gained; Bernd unchanged; Carl: a number added
+    second = vcard("a", "Anna Alt", "0170 2222222", "089 7777777", note="Kundin seit Juni")
+    second += vcard("b", "Bernd Gleich", "030 3333333", note="Gleich bleibt gleich")
+    second += vcard("c", "Carl Kurz", "030 5555555", "030 5555556")
+    result = await petra.import_phonebook("company", second.encode(), "text/vcard")
+    assert result == {"imported": 0, "updated": 3, "errors": []}
+    await assert_index_holds_the_documents(db)
+    assert await titles(erika, "Mai") == []
+    assert await titles(erika, "juni") == ["Anna Alt"]
+    assert await titles(erika, "030 1111111") == []
+    assert await titles(erika, "089 777") == ["Anna Alt"]
+    assert await titles(erika, "0170 2222222") == ["Anna Alt"]
+    assert await titles(erika, "5555556") == ["Carl Kurz"]
+
+    # A document whose scope changes loses its rows under the old token, even for the
+    # terms it keeps; one whose words all change keeps none of the old ones.
+    def colleague(scope: list[str], title: str) -> Document:
+        return Document(
+            source="contact", ref_id="z1", scope=scope, title=title, numbers=["+49301234567"]
+        )
+
+    async with db.write() as session:
+        await put_many(session, [colleague(["all"], "Zora Zander")])
+    await assert_index_holds_the_documents(db)
+    async with db.write() as session:
+        await put_many(session, [colleague(["c1", "c2"], "Zora Zander")])
+    await assert_index_holds_the_documents(db)
+    async with db.write() as session:
+        await put_many(session, [colleague(["c1", "c2"], "Yvonne Ypsilon")])
+    await assert_index_holds_the_documents(db)
+    assert await titles(erika, "zora") == []
+    async with db.write() as session:
+        await drop(session, "contact", "z1")
+    await assert_index_holds_the_documents(db)
