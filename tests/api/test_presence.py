@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import httpx
@@ -151,3 +153,34 @@ async def idle(stream: EventStream, value: bool) -> None:
 def _id(client: Client) -> str:
     assert client.account is not None
     return str(client.account["id"])
+
+
+@pytest.mark.feature("CONT-1")
+async def test_many_users_connecting_at_once_are_announced_together(server: Server) -> None:
+    """Sockets opening together are announced in few events (one per interval), not one
+    per user and watcher: each announcement is logged for every active user."""
+    watcher_client = await server.signed_in("watcher")
+    others = [await server.signed_in(f"user{i}") for i in range(6)]
+    async with watcher_client.events() as watcher:
+        await watcher.wait_for("presence.changed", about(watcher_client.account, online=True))
+        await asyncio.sleep(0.3)  # past the interval: the next announcement is due at once
+        async with contextlib.AsyncExitStack() as stack:
+            await asyncio.gather(*(stack.enter_async_context(c.events()) for c in others))
+            wanted = {c.account["id"] for c in others if c.account is not None}
+            online: set[str] = set()
+            frames = 0
+            while online != wanted:
+                event = await watcher.recv(5)
+                changes = (
+                    event["data"]["changes"]
+                    if event["type"] == "presence.batch"
+                    else [event["data"]]
+                    if event["type"] == "presence.changed"
+                    else []
+                )
+                frames += bool(changes)
+                online.update(c["user_id"] for c in changes if c["presence"]["online"])
+            assert frames < len(others), "six users connecting at once took an event each"
+            # A batch is what a presence.changed of each user would have been.
+            users = {u["id"]: u for u in await watcher_client.users()}
+            assert all(users[u]["presence"]["online"] for u in wanted)

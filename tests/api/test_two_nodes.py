@@ -242,6 +242,11 @@ async def test_resume_on_other_node_replays_exactly_the_missed_events(nodes: Two
     keeper = await nodes.sign_in(nodes.b, "xavier", "keeper")
     roaming = await nodes.sign_in(nodes.a, "xavier", "roaming")
     assert roaming.token is not None
+    # Yara's socket (on A) sees Xavier's presence announced; it is open before the roaming
+    # device's first socket, so its own coming online is nothing the roaming device misses.
+    yara_watch = yara_a.events()
+    await yara_watch.connect()
+    await yara_watch.wait_for("presence.changed", by(yara_id, online=True))
     async with keeper.events() as watch:
         await watch.wait_for("presence.changed", by(xavier_id, online=True))
         stream = roaming.events()
@@ -262,11 +267,8 @@ async def test_resume_on_other_node_replays_exactly_the_missed_events(nodes: Two
         await watch.wait_for("presence.changed", by(zoe_id, text="missed 5"))
 
     # The keeper closed: Xavier goes offline, one more event the roaming device missed. Wait
-    # for it, so that the resumed socket cannot keep him online instead.
-    async def xavier_offline() -> bool:
-        return (await yara_a.user(xavier_id))["presence"]["online"] is False
-
-    await poll(xavier_offline, 10, "Xavier offline after his last socket closed")
+    # for its announcement, so that the resumed socket cannot keep him online instead.
+    await yara_watch.wait_for("presence.changed", by(xavier_id, online=False))
     resumed = nodes.b.client(roaming.token).events(since=last)
     await resumed.connect()
     try:
@@ -290,6 +292,7 @@ async def test_resume_on_other_node_replays_exactly_the_missed_events(nodes: Two
         assert await resumed.drain(0.5) == []
     finally:
         await resumed.close()
+        await yara_watch.close()
 
 
 # -- (c) a killed node's sockets are swept by the other ------------------------------------

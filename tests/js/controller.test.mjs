@@ -49,6 +49,21 @@ test('presence events update the colleague and remember the last event id', asyn
   assert.equal(localStorage.getItem('teamline.lastEventId'), '7');
 });
 
+test('a presence batch updates every colleague in it', async () => {
+  const { controller, socket } = await started();
+  const changed = next(controller, 'user');
+  socket.frame(10, 'presence.batch', {
+    changes: [
+      { user_id: 'u2', presence: presence('dnd', { text: 'Batch' }) },
+      { user_id: 'u1', presence: presence('away') },
+    ],
+  });
+  await changed;
+  assert.equal(controller.users.get('u2').presence.text, 'Batch');
+  assert.equal(controller.users.get('u1').presence.effective, 'away');
+  assert.equal(localStorage.getItem('teamline.lastEventId'), '10');
+});
+
 test('events that arrive during a load are applied after the snapshot', async () => {
   const { controller, socket } = await started();
   const loading = controller.load();

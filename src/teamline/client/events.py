@@ -102,7 +102,10 @@ class EventStream:
         where: Callable[[dict[str, Any]], bool] | None = None,
         timeout: float = 10.0,
     ) -> Event:
-        """Skip events until one of ``type_`` whose data satisfies ``where`` arrives."""
+        """Skip events until one of ``type_`` whose data satisfies ``where`` arrives.
+
+        A ``presence.batch`` counts as each of its changes: waiting for a
+        ``presence.changed`` returns the matching change as one (with the batch's id)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -110,8 +113,15 @@ class EventStream:
             if remaining <= 0:
                 raise TimeoutError(f"no {type_} event within {timeout} s")
             event = await self.recv(remaining)
-            if event["type"] == type_ and (where is None or where(event["data"])):
-                return event
+            candidates = [event]
+            if event["type"] == "presence.batch" and type_ == "presence.changed":
+                candidates = [
+                    {"id": event["id"], "type": type_, "data": change}
+                    for change in event["data"].get("changes", [])
+                ]
+            for candidate in candidates:
+                if candidate["type"] == type_ and (where is None or where(candidate["data"])):
+                    return candidate
 
     async def drain(self, quiet: float = 0.2) -> list[Event]:
         """Every event that arrives until the socket is quiet for ``quiet`` seconds."""

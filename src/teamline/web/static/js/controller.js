@@ -563,6 +563,9 @@ export class Controller extends EventTarget {
       case 'presence.changed':
         this.applyPresence(data.user_id, data.presence);
         break;
+      case 'presence.batch':
+        for (const change of data.changes ?? []) this.applyPresence(change.user_id, change.presence);
+        break;
       case 'user.updated':
         this.applyUser(data.user);
         break;
