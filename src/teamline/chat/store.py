@@ -116,8 +116,8 @@ class Sender:
 async def sender(session: AsyncSession, conversation_id: str, user_id: str) -> Sender | None:
     """For a send, in one query: the author's unread count and display name, and the
     group's name. None when not a member."""
-    row = (await _SENDER(session, conversation_id=conversation_id, user_id=user_id)).first()
-    return Sender(int(row[0]), row[1], row[2]) if row is not None else None
+    rows = await _SENDER(session, conversation_id=conversation_id, user_id=user_id)
+    return Sender(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
 
 async def members(session: AsyncSession, conversation_id: str) -> list[ConversationMember]:
@@ -165,9 +165,8 @@ async def remove_member(session: AsyncSession, conversation_id: str, user_id: st
 
 async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -> int:
     """Take the conversation's next message number (the row lock orders concurrent sends)."""
-    seq = (await _NEXT_SEQ(session, conversation_id=conversation_id, now=now)).scalar()
-    assert seq is not None
-    return int(seq)
+    rows = await _NEXT_SEQ(session, conversation_id=conversation_id, now=now)
+    return int(rows[0][0])
 
 
 async def add_message(session: AsyncSession, message: Message) -> None:
@@ -198,7 +197,7 @@ async def record_send(
     rows = await _RECORD_SEND(
         session, conversation_id=conversation_id, author_id=author_id, seq=seq
     )
-    return [(user_id, bool(muted)) for user_id, muted in rows.all()]
+    return [(user_id, bool(muted)) for user_id, muted in rows]
 
 
 async def uncount_unread(session: AsyncSession, message: Message) -> list[tuple[str, int, int]]:

@@ -3,10 +3,16 @@
 SQLite runs in WAL mode with a busy timeout, and write transactions start with
 ``BEGIN IMMEDIATE``: a deferred transaction that later wants to write can fail at once with
 SQLITE_BUSY when another connection writes, instead of waiting its turn.
+
+SQLite takes one writer at a time. The writers of this process wait their turn in a FIFO
+queue (``WriteTurn``) instead of in SQLite's busy handler, which polls with sleeps of up to
+100 ms and lets a newcomer overtake (long tails, and failures past the busy timeout). The
+wait is bounded by the same busy timeout and then fails the same way (503 at the edge).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -14,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -82,6 +89,25 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class WriteTurn:
+    """The right to write to SQLite, handed out in the order it was asked for."""
+
+    def __init__(self, timeout_ms: int) -> None:
+        self._lock = asyncio.Lock()
+        self._timeout = timeout_ms / 1000
+
+    async def take(self) -> None:
+        """Wait for the turn; ``PoolTimeout`` after the busy timeout."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise PoolTimeout("no turn to write within the SQLite busy timeout") from None
+
+    def give(self) -> None:
+        self._lock.release()
+
+
 class Database:
     """Owns the engine; hands out sessions. ``write()`` commits, ``read()`` never does."""
 
@@ -98,6 +124,7 @@ class Database:
         self._write = async_sessionmaker(
             self.engine.execution_options(teamline_write=True), expire_on_commit=False
         )
+        self.write_turn = WriteTurn(busy_timeout_ms) if self.is_sqlite else None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -106,9 +133,24 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that commits when the block ends without an exception."""
-        async with self._write() as session, session.begin():
-            yield session
+        """A transaction that commits when the block ends without an exception.
+
+        On SQLite it starts once this process's earlier writers are done (``WriteTurn``).
+        """
+        if self.write_turn is None:
+            async with self._write() as session, session.begin():
+                yield session
+            return
+        await self.write_turn.take()
+        try:
+            async with self._write() as session, session.begin():
+                yield session
+        finally:
+            self.write_turn.give()
+
+    def write_session(self) -> AsyncSession:
+        """A session for writing whose transaction and turn the caller manages itself."""
+        return self._write()
 
     async def ping(self) -> bool:
         from sqlalchemy import text

@@ -1,25 +1,32 @@
 """Statements of a hot path, compiled once per dialect and run straight through the driver.
 
 ``session.execute(statement)`` builds the statement's cache key, looks its compiled form
-up, processes each parameter and (for ORM entities) runs the ORM's execution layer: on a
-chat send's five small statements that was about as much CPU as SQLite's own work. A
-``Prepared`` statement does that once per dialect; each run only converts the parameters
-whose type needs it (e.g. a timestamp for SQLite) and hands SQL text and a tuple to the
-driver. Results come back as the driver gives them (no result processing): use it for
-statements whose columns are strings, integers or booleans.
+up, processes each parameter and (for ORM entities) runs the ORM's execution layer; on
+SQLite, SQLAlchemy's aiosqlite adapter then hands the statement to aiosqlite's thread three
+to four times (open a cursor, execute, fetch, close), each a wake-up of that thread and of
+the event loop. On a chat send's small statements that was more CPU than SQLite's own work.
+A ``Prepared`` statement is compiled once per dialect; each run only converts the
+parameters whose type needs it (e.g. a timestamp for SQLite) and, on SQLite, goes to
+aiosqlite in *one* hand-off (``execute_fetchall``), on other databases through
+``exec_driver_sql``. It runs in the session's transaction like any statement.
 
-Only statements without expanding parameters (``IN`` lists) can be prepared this way.
+What is given up: result rows come as the driver gives them (no result processing: use it
+for columns that are strings, integers or booleans), SQLAlchemy's statement events and echo
+do not see SQLite runs, and the statement cannot have expanding parameters (``IN`` lists).
+Driver errors are translated into SQLAlchemy's (``IntegrityError``, ``OperationalError``)
+as ``session.execute`` would.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -33,7 +40,7 @@ class _Compiled:
 
 
 class Prepared:
-    """A Core statement with named bind parameters, run with ``await prepared(session, …)``."""
+    """A Core statement with named bind parameters: ``rows = await prepared(session, …)``."""
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
@@ -68,21 +75,42 @@ class Prepared:
             for name, process in zip(compiled.names, compiled.processors, strict=True)
         )
 
-    async def __call__(
-        self, session: AsyncSession, **values: Any
-    ) -> CursorResult[*tuple[Any, ...]]:
+    async def __call__(self, session: AsyncSession, **values: Any) -> list[tuple[Any, ...]]:
+        """Run once; the rows it returns (none for a statement without ``RETURNING``)."""
         connection = await session.connection()
         dialect = connection.dialect
-        return await connection.exec_driver_sql(
-            self.compiled(dialect).sql, self.parameters(dialect, values)
-        )
+        sql = self.compiled(dialect).sql
+        parameters = self.parameters(dialect, values)
+        if dialect.name == "sqlite":
+            return await run_sqlite(connection, sql, parameters)
+        result = await connection.exec_driver_sql(sql, parameters)
+        return [tuple(row) for row in result.all()] if result.returns_rows else []
 
-    async def many(
-        self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]
-    ) -> CursorResult[*tuple[Any, ...]]:
-        """The statement once per row, as one ``executemany``."""
+    async def many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per row, as one ``executemany``."""
         connection = await session.connection()
         dialect = connection.dialect
-        return await connection.exec_driver_sql(
-            self.compiled(dialect).sql, [self.parameters(dialect, row) for row in rows]
-        )
+        sql = self.compiled(dialect).sql
+        parameters = [self.parameters(dialect, row) for row in rows]
+        if dialect.name == "sqlite":
+            await run_sqlite(connection, sql, parameters, many=True)
+        else:
+            await connection.exec_driver_sql(sql, parameters)
+
+
+async def run_sqlite(
+    connection: AsyncConnection,
+    sql: str,
+    parameters: Sequence[Any],
+    *,
+    many: bool = False,
+) -> list[tuple[Any, ...]]:
+    """``sql`` on the aiosqlite connection under ``connection``, in one hand-off."""
+    driver: Any = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+    try:
+        if many:
+            await driver.executemany(sql, parameters)
+            return []
+        return [tuple(row) for row in await driver.execute_fetchall(sql, parameters)]
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, sqlite3.Error) from exc
