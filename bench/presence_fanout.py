@@ -460,7 +460,8 @@ p50/p99/max: from sending the REST call to receipt at a socket, over all sockets
 REST p50: the PUT /me/presence round trip. CPU s / CPU %: server process (user+system) during
 the measured phase, and as a share of one core. RSS: server after the phase; peak: VmHWM.
 setup: creating users (CLI import), signing in, opening sockets until quiet; setup frames: what
-the sockets received meanwhile (every socket open is announced to every user). stop: SIGTERM to
+the sockets received meanwhile (sockets opening together are announced together, at most
+every 250 ms). stop: SIGTERM to
 exit with all sockets open. Client and server share this machine's cores."""
 
 
