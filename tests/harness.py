@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from teamline.accounts.schemas import UserCreateIn
-from teamline.app import create_app
+from teamline.app import SERVER_OPTIONS, create_app
 from teamline.client import ApiError, Client
 from teamline.config import Settings, load_settings
 from teamline.container import Container
@@ -120,7 +120,12 @@ class Server:
 async def run_server(settings: Settings) -> AsyncIterator[Server]:
     app = create_app(settings)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", ws="websockets-sansio", lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="on",
+        **SERVER_OPTIONS,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -59,7 +59,7 @@ def serve(
     """Migrate the database and serve the API and the web app."""
     import uvicorn
 
-    from teamline.app import create_app
+    from teamline.app import SERVER_OPTIONS, create_app
 
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = load_settings(**overrides)
@@ -77,6 +77,7 @@ def serve(
         port=settings.port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        **SERVER_OPTIONS,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -20,6 +21,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+import websockets
 
 from teamline.client import Client, EventStream, SocketClosed
 from teamline.events.hub import CLOSE_UNAUTHENTICATED
@@ -226,6 +228,26 @@ async def test_event_caused_on_a_reaches_socket_on_b(nodes: TwoNodes) -> None:
         for node in (nodes.a, nodes.b):
             seen = await node.client(yara.token).user(xavier_id)
             assert seen["presence"]["state"] == "dnd"
+
+
+async def test_served_event_socket_declines_compression(nodes: TwoNodes) -> None:
+    """``teamline serve`` sends event frames uncompressed even to a client that offers
+    permessage-deflate: compressing every member's copy of a group message per socket cost
+    more CPU than sending it (app.SERVER_OPTIONS)."""
+    await nodes.user("wanda")
+    wanda = await nodes.sign_in(nodes.a, "wanda")
+    ws_base = "ws" + nodes.a.base_url[len("http") :]
+    async with websockets.connect(
+        f"{ws_base}/api/v1/events",
+        additional_headers={"Authorization": f"Bearer {wanda.token}"},
+        compression="deflate",
+    ) as conn:
+        assert conn.request is not None and conn.response is not None
+        assert "permessage-deflate" in conn.request.headers["Sec-WebSocket-Extensions"]
+        assert "Sec-WebSocket-Extensions" not in conn.response.headers
+        await wanda.set_presence("dnd", "frames still arrive")
+        frame = json.loads(await asyncio.wait_for(conn.recv(), 10))
+        assert frame["type"] in {"presence.changed", "presence.batch"}
 
 
 # -- (b) resume on the other node with ``since`` -------------------------------------------
