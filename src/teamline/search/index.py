@@ -222,10 +222,12 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
                 new_ids.update(((source, r), int(rowid)) for r, rowid in inserted.all())
         indexed.extend((new_ids[row["source"], row["ref_id"]], row) for row in fresh)
     elif rows:
+        # A Core insert: the ORM's bulk insert of the same rows cost a phonebook import
+        # 0.01 ms CPU a document more (7 % of its CPU).
         fresh = list(rows.values())
+        table = cast(Table, SearchDocument.__table__)
         result = await session.execute(
-            insert(SearchDocument).returning(SearchDocument.rowid, sort_by_parameter_order=True),
-            fresh,
+            insert(table).returning(table.c.rowid, sort_by_parameter_order=True), fresh
         )
         indexed.extend(zip((int(r) for r in result.scalars().all()), fresh, strict=True))
     if _is_sqlite(session):
