@@ -195,12 +195,11 @@ class ChatService:
         # than by a look-up first: most sends are not retries, and a send is the hot path.
         try:
             async with self.events.transaction() as tx:
-                found = await store.sender(tx.session, conversation_id, caller.user_id)
+                now = utcnow()
+                found = await store.start_send(tx.session, conversation_id, caller.user_id, now)
                 if found is None:
                     raise NoSuchConversation("There is no such conversation.")
-                author_name, group_name = found.author_name, found.group_name
-                now = utcnow()
-                seq = await store.next_seq(tx.session, conversation_id, now)
+                seq, author_name, group_name = found.seq, found.author_name, found.group_name
                 message = Message(
                     id=new_id(),
                     conversation_id=conversation_id,

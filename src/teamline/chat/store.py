@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import BindParameter
 
 from teamline.accounts.models import User
 from teamline.chat.models import Attachment, Conversation, ConversationMember, Message, Reaction
@@ -65,20 +66,22 @@ _users = cast(Table, User.__table__)
 _groups = cast(Table, Group.__table__)
 
 # A send's statements (see ``teamline.core.prepared``: compiled once, no ORM on the way).
-_SENDER = Prepared(
-    select(_members.c.unread, _users.c.display_name, _groups.c.name)
-    .join(_users, _users.c.id == _members.c.user_id)
-    .outerjoin(_groups, _groups.c.conversation_id == _members.c.conversation_id)
-    .where(
-        _members.c.conversation_id == bindparam("conversation_id"),
-        _members.c.user_id == bindparam("user_id"),
-    )
-)
-_NEXT_SEQ = Prepared(
+_author: BindParameter[str] = bindparam("author_id")
+_conversation: BindParameter[str] = bindparam("conversation_id")
+_author_row = (_members.c.conversation_id == _conversation) & (_members.c.user_id == _author)
+# The conversation's next message number, taken only if the author is a member, with what
+# the send needs to know of the author and the group, in one statement (the row lock on
+# the conversation orders concurrent sends).
+_START_SEND = Prepared(
     update(_conversations)
-    .where(_conversations.c.id == bindparam("conversation_id"))
+    .where(_conversations.c.id == _conversation, exists().where(_author_row))
     .values(last_seq=_conversations.c.last_seq + 1, last_activity_at=bindparam("now"))
-    .returning(_conversations.c.last_seq)
+    .returning(
+        _conversations.c.last_seq,
+        select(_members.c.unread).where(_author_row).scalar_subquery(),
+        select(_users.c.display_name).where(_users.c.id == _author).scalar_subquery(),
+        select(_groups.c.name).where(_groups.c.conversation_id == _conversation).scalar_subquery(),
+    )
 )
 _ADD_MESSAGE = Prepared(
     insert(_messages).values(
@@ -91,7 +94,7 @@ _ADD_MESSAGE = Prepared(
         created_at=bindparam("created_at"),
     )
 )
-_is_author = _members.c.user_id == bindparam("author_id")
+_is_author = _members.c.user_id == _author
 _RECORD_SEND = Prepared(
     update(_members)
     .where(_members.c.conversation_id == bindparam("conversation_id"))
@@ -105,19 +108,25 @@ _RECORD_SEND = Prepared(
 
 
 @dataclass(frozen=True)
-class Sender:
-    """What a send needs to know of its author, read in one query."""
+class SendStart:
+    """A send's message number, and what it needs to know of its author and group."""
 
+    seq: int
     unread: int  # the author's unread count in the conversation before this send
     author_name: str
     group_name: str | None  # None for a direct conversation
 
 
-async def sender(session: AsyncSession, conversation_id: str, user_id: str) -> Sender | None:
-    """For a send, in one query: the author's unread count and display name, and the
-    group's name. None when not a member."""
-    rows = await _SENDER(session, conversation_id=conversation_id, user_id=user_id)
-    return Sender(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+async def start_send(
+    session: AsyncSession, conversation_id: str, author_id: str, now: datetime
+) -> SendStart | None:
+    """Take the conversation's next message number for a message of ``author_id``, and read
+    what the send needs, in one statement. None (and nothing taken) when not a member."""
+    rows = await _START_SEND(session, conversation_id=conversation_id, author_id=author_id, now=now)
+    if not rows:
+        return None
+    seq, unread, author_name, group_name = rows[0]
+    return SendStart(int(seq), int(unread), author_name, group_name)
 
 
 async def members(session: AsyncSession, conversation_id: str) -> list[ConversationMember]:
@@ -161,12 +170,6 @@ async def remove_member(session: AsyncSession, conversation_id: str, user_id: st
             ConversationMember.user_id == user_id,
         )
     )
-
-
-async def next_seq(session: AsyncSession, conversation_id: str, now: datetime) -> int:
-    """Take the conversation's next message number (the row lock orders concurrent sends)."""
-    rows = await _NEXT_SEQ(session, conversation_id=conversation_id, now=now)
-    return int(rows[0][0])
 
 
 async def add_message(session: AsyncSession, message: Message) -> None:
