@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Table,
     and_,
@@ -159,12 +161,44 @@ async def add_entries(
     session: AsyncSession, entries: Sequence[dict[str, Any]], numbers: Sequence[dict[str, Any]]
 ) -> None:
     """Insert new entries and their numbers (rows of ``phonebook_entries`` and
-    ``phonebook_numbers``): one executemany each, without the ORM's per-object work, which
-    cost more than the database's."""
+    ``phonebook_numbers``): one executemany each (on PostgreSQL one COPY each), without the
+    ORM's per-object work, which cost more than the database's."""
+    if session.get_bind().dialect.name == "postgresql":
+        await _copy(session, PhonebookEntry, entries)
+        await _copy(session, PhonebookNumber, numbers)
+        return
     if entries:
         await session.execute(insert(_table(PhonebookEntry)), list(entries))
     if numbers:
         await session.execute(insert(_table(PhonebookNumber)), list(numbers))
+
+
+async def _copy(
+    session: AsyncSession,
+    model: type[PhonebookEntry | PhonebookNumber],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """PostgreSQL: rows (all with every column of the table) into it by COPY, in the
+    session's transaction. An import's executemany INSERTs of 500 entries and 1,000 numbers
+    cost SQLAlchemy's parameter processing per row and PostgreSQL a 5,000-parameter
+    statement to plan: together about a quarter of an import's CPU besides the search index."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    as_json = {c.name for c in _table(model).columns if isinstance(c.type, JSON)}
+    records = [
+        tuple(json.dumps(row[name]) if name in as_json else row[name] for name in columns)
+        for row in rows
+    ]
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the session's connection has no driver connection")
+    if not driver.is_in_transaction():
+        # The driver's transaction begins with SQLAlchemy's first statement: a COPY before
+        # it would commit on its own.
+        await session.execute(text("SELECT 1"))
+    await driver.copy_records_to_table(model.__tablename__, records=records, columns=columns)
 
 
 async def change_entries(
@@ -187,7 +221,9 @@ async def change_entries(
         await session.execute(
             delete(PhonebookNumber).where(PhonebookNumber.entry_id.in_(ids[i : i + IN_SLICE]))
         )
-    if numbers:
+    if session.get_bind().dialect.name == "postgresql":
+        await _copy(session, PhonebookNumber, numbers)
+    elif numbers:
         await session.execute(insert(_table(PhonebookNumber)), list(numbers))
 
 
