@@ -58,6 +58,7 @@ class _Group:
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    committer: asyncio.Future[None] | None = None  # commits the group if its last does not
 
 
 class Events:
@@ -130,10 +131,12 @@ class Events:
             finally:
                 self._block_turn.release()
         if not group.done.done():
-            # The blocks queued behind this one join the group; then whoever comes first
-            # of its members commits it. Shielded: the commit happens even if this caller
-            # goes away, since the others wait for it.
-            await asyncio.shield(self._commit_later(group))
+            # The blocks queued behind this one join the group; then its first member to
+            # leave it open, queued behind them, commits it unless the last one did.
+            # Shielded: the commit happens even if this caller goes away.
+            if group.committer is None:
+                group.committer = asyncio.ensure_future(self._commit_later(group))
+            await asyncio.shield(group.committer)
         if failure is not None:
             # Raised once the group committed: like a transaction of its own that failed
             # after the ones before it had committed (a retry then reads what they wrote).
