@@ -84,3 +84,33 @@ async def test_reimports_and_changes_keep_exactly_the_documents_rows(server: Ser
     async with db.write() as session:
         await drop(session, "contact", "z1")
     await assert_index_holds_the_documents(db)
+
+
+@pytest.mark.feature("BOOK-1", "SRCH-1")
+async def test_search_text_from_the_parsing_process_is_what_the_writer_computes(
+    server: Server,
+) -> None:
+    """A big file's pieces are parsed (and their search text computed) by another process;
+    the same file read whole, into another book, must give the same words and digits."""
+    petra = await manager(server)
+    body = "".join(
+        vcard(f"p{i}", f"Jürgen Groß-Müller {i}", f"030 12345{i:02}", "+43 660 1234567", note=n)
+        for i, n in enumerate(["Kundin seit Mai", "O'Neill & Söhne", "", "Zoë ✓ 4711"])
+    )
+    whole = await petra.import_phonebook("private", body.encode(), "text/vcard")
+    server.container.phonebook.parse_piece_cards = 2
+    pieces = await petra.import_phonebook("company", body.encode(), "text/vcard")
+    assert whole["imported"] == pieces["imported"] == 4
+    async with server.container.db.read() as session:
+        stored = (
+            await session.execute(
+                text("SELECT source, title, words, digits FROM search_documents ORDER BY title")
+            )
+        ).all()
+    by_source = {
+        source: [(t, w, d) for s, t, w, d in stored if s == source]
+        for source in ("private-phonebook", "company-phonebook")
+    }
+    assert len(by_source["company-phonebook"]) == 4
+    assert by_source["company-phonebook"] == by_source["private-phonebook"]
+    await assert_index_holds_the_documents(server.container.db)

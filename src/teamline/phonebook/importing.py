@@ -19,6 +19,7 @@ import quopri
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from vobject.base import parseLine  # type: ignore[import-untyped]
@@ -27,6 +28,9 @@ from teamline.core.errors import InvalidInput
 from teamline.core.phone import to_e164
 from teamline.phonebook.errors import UnsupportedFileType
 from teamline.phonebook.schemas import ImportProblem
+
+if TYPE_CHECKING:
+    from teamline.search.index import IndexedText
 
 NUMBER_TYPES = ("work", "mobile", "home", "fax")
 LIMITS = {
@@ -87,6 +91,8 @@ class Contact:
     numbers: tuple[TypedNumber, ...]
     labels: dict[str, str]
     uid: str | None = None
+    # Its search document's words and digits, where the parsing process computed them.
+    search_text: IndexedText | None = field(default=None, compare=False)
 
     @property
     def import_key(self) -> str:

@@ -59,6 +59,25 @@ class Document:
     numbers: Iterable[str] = ()  # E.164 numbers (extensions too)
     displayed: Sequence[str] = ()  # the numbers as shown, where known (spares parsing them)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. conversation_id, message_id
+    # ``indexed_text(self)``, where computed beforehand (by the process that parsed an import
+    # file, off the writing process's path): then not computed again.
+    indexed: IndexedText | None = None
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    """A document's folded words and number digit strings, as ``search_documents`` holds
+    them (space separated)."""
+
+    words: str
+    digits: str
+
+
+def indexed_text(document: Document) -> IndexedText:
+    return IndexedText(
+        " ".join(words([document.title, document.subtitle, *document.text])),
+        " ".join(number_variants(list(document.numbers), displayed=document.displayed)),
+    )
 
 
 _INDEXED = (
@@ -146,14 +165,15 @@ def _row(document: Document, now: datetime) -> dict[str, Any]:
     extra = dict(document.extra)
     if numbers:
         extra.setdefault("number", numbers[0])
+    text_ = document.indexed or indexed_text(document)
     return {
         "source": document.source,
         "ref_id": document.ref_id,
         "scope": " ".join(scope_tokens(document.source, document.scope)),
         "title": document.title[:300],
         "subtitle": document.subtitle[:300],
-        "words": " ".join(words([document.title, document.subtitle, *document.text])),
-        "digits": " ".join(number_variants(numbers, displayed=document.displayed)),
+        "words": text_.words,
+        "digits": text_.digits,
         "extra": extra,
         "updated_at": now,
     }
