@@ -113,7 +113,13 @@ async def append(
             moved = [tuple(row) for row in result.all()]
         last.update((user_id, int(last_id) - count) for user_id, last_id in moved)
     created_at = _encoded(session, _records.c.created_at, utcnow())
-    records: list[dict[str, Any]] = []
+    dialect = session.get_bind().dialect
+    sql, names = _insert_events_sql(dialect)
+    # Each row as the driver's tuple, in the statement's parameter order, built directly:
+    # a group commit logs thousands of rows at once.
+    place = [names.index(n) for n in ("user_id", "id", "type", "data", "created_at")]
+    in_order = place == sorted(place)
+    rows: list[tuple[Any, ...]] = []
     per_fact: list[list[tuple[str, int]]] = []
     for recipients, type_, data in facts:
         logged: list[tuple[str, int]] = []
@@ -121,24 +127,15 @@ async def append(
         for user_id in dict.fromkeys(recipients):
             if user_id not in last:  # a user deleted in this very transaction
                 continue
-            last[user_id] += 1
-            logged.append((user_id, last[user_id]))
-            records.append(
-                {
-                    "user_id": user_id,
-                    "id": last[user_id],
-                    "type": type_,
-                    "data": encoded,
-                    "created_at": created_at,
-                }
-            )
+            event_id = last[user_id] = last[user_id] + 1
+            logged.append((user_id, event_id))
+            row = (user_id, event_id, type_, encoded, created_at)
+            rows.append(row if in_order else tuple(row[place.index(i)] for i in range(5)))
         per_fact.append(logged)
-    if records:
+    if rows:
         # Straight to the driver's executemany: SQLAlchemy would otherwise build and check
         # each row's parameters again (about a fifth of the Python time for 100 rows).
-        sql, names = _insert_events_sql(session.get_bind().dialect)
         connection = await session.connection()
-        rows = [tuple(r[n] for n in names) for r in records]
         if sqlite:
             await run_sqlite(connection, sql, rows, many=True)
         else:
