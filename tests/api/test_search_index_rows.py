@@ -114,3 +114,28 @@ async def test_search_text_from_the_parsing_process_is_what_the_writer_computes(
     assert len(by_source["company-phonebook"]) == 4
     assert by_source["company-phonebook"] == by_source["private-phonebook"]
     await assert_index_holds_the_documents(server.container.db)
+
+
+@pytest.mark.feature("BOOK-1", "SRCH-1")
+async def test_changed_cards_after_unchanged_ones_are_indexed(server: Server) -> None:
+    """Once a re-import's first pieces turn out unchanged, the parsing process stops
+    computing search text; the changed cards after them get theirs from the writer."""
+    petra = await manager(server)
+    erika = await server.signed_in("erika")
+    server.container.phonebook.parse_piece_cards = 2
+
+    def book(later: str) -> bytes:
+        cards = [vcard(f"u{i}", f"Udo Unverändert {i}", f"030 55500{i:02}") for i in range(4)]
+        cards += [
+            vcard(f"c{i}", f"Clara Changed {i}", f"089 44400{i:02}", note=f"{later} {i}")
+            for i in range(6)
+        ]
+        return "".join(cards).encode()
+
+    await petra.import_phonebook("company", book("Apfel"), "text/vcard")
+    result = await petra.import_phonebook("company", book("Birne"), "text/vcard")
+    assert (result["imported"], result["updated"]) == (0, 10)
+    await assert_index_holds_the_documents(server.container.db)
+    assert await titles(erika, "apfel") == []
+    assert sorted(await titles(erika, "birne")) == [f"Clara Changed {i}" for i in range(6)]
+    assert await titles(erika, "089 4440005") == ["Clara Changed 5"]
