@@ -98,13 +98,13 @@ class PresenceService:
                 node_id=self.node_id,
             )
             changed = await self._recompute(tx, user_id)
-        self._announce_soon(changed)
+        self._announce_soon([user_id] if changed else [])
 
     async def socket_closed(self, socket_id: str) -> None:
         async with self.events.transaction() as tx:
             user_id = await store.remove_socket(tx.session, socket_id)
-            changed = [] if user_id is None else await self._recompute(tx, user_id)
-        self._announce_soon(changed)
+            changed = user_id is not None and await self._recompute(tx, user_id)
+        self._announce_soon([user_id] if user_id is not None and changed else [])
 
     async def client_state(self, socket_id: str, *, idle: bool, foreground: bool) -> None:
         """A client reported idleness/visibility (``client.state`` frame)."""
@@ -112,15 +112,15 @@ class PresenceService:
             user_id = await store.set_socket_state(
                 tx.session, socket_id, idle=idle, foreground=foreground
             )
-            changed = [] if user_id is None else await self._recompute(tx, user_id)
-        self._announce_soon(changed)
+            changed = user_id is not None and await self._recompute(tx, user_id)
+        self._announce_soon([user_id] if user_id is not None and changed else [])
 
     async def heartbeat(self) -> None:
         """Keep this node's sockets fresh; forget those of nodes that stopped reporting."""
         async with self.events.transaction() as tx:
             await store.touch_node(tx.session, self.node_id)
             gone = await store.remove_stale(tx.session, seen_before=utcnow() - self._stale_after)
-            changed = [u for user_id in gone for u in await self._recompute(tx, user_id)]
+            changed = [user_id for user_id in gone if await self._recompute(tx, user_id)]
         self._announce_soon(changed)
 
     async def node_stopped(self) -> None:
@@ -131,24 +131,25 @@ class PresenceService:
                 await self._announcer
         async with self.events.transaction() as tx:
             for user_id in await store.remove_node(tx.session, self.node_id):
-                self._unannounced.update(await self._recompute(tx, user_id))
+                if await self._recompute(tx, user_id):
+                    self._unannounced.add(user_id)
         await self._announce_unannounced()
 
-    async def _recompute(self, tx: Transaction, user_id: str) -> list[str]:
-        """Derive ``user_id``'s online and auto-away from their sockets; ``[user_id]`` if
-        that changed (to be announced), else ``[]``."""
+    async def _recompute(self, tx: Transaction, user_id: str) -> bool:
+        """Derive ``user_id``'s online and auto-away from their sockets; whether that changed
+        (and is to be announced)."""
         row = await store.get(tx.session, user_id, lock=True)
         if row is None:
-            return []
+            return False
         sockets = await store.live_sockets(
             tx.session, user_id, fresh_after=utcnow() - self._stale_after
         )
         online = bool(sockets)
         auto_away = online and all(s.idle for s in sockets)
         if (online, auto_away) == (row.online, row.auto_away):
-            return []
+            return False
         row.online, row.auto_away, row.updated_at = online, auto_away, utcnow()
-        return [user_id]
+        return True
 
     def _announce_soon(self, user_ids: Iterable[str]) -> None:
         self._unannounced.update(user_ids)
@@ -175,15 +176,15 @@ class PresenceService:
         try:
             async with self.events.transaction() as tx:
                 rows = await store.get_many(tx.session, user_ids)
-                changes = [
-                    {"user_id": user_id, "presence": presence_out(rows[user_id]).model_dump()}
-                    for user_id in user_ids
-                    if user_id in rows
-                ]
-                if len(changes) == 1:
-                    watchers = await accounts_store.active_user_ids(tx.session)
-                    tx.emit(watchers, "presence.changed", changes[0])
-                elif changes:
+                if len(rows) == 1:
+                    [(user_id, row)] = rows.items()
+                    await self._announce(tx, user_id, presence_out(row))
+                elif rows:
+                    changes = [
+                        {"user_id": user_id, "presence": presence_out(rows[user_id]).model_dump()}
+                        for user_id in user_ids
+                        if user_id in rows
+                    ]
                     watchers = await accounts_store.active_user_ids(tx.session)
                     tx.emit(watchers, "presence.batch", {"changes": changes})
         except BaseException:
