@@ -75,14 +75,14 @@ async def run(
             statements = 0
             commits = 0
 
-            @event.listens_for(app.db.engine.sync_engine, "before_cursor_execute")
+            @event.listens_for(app.db.write_engine.sync_engine, "before_cursor_execute")
             def _count(*args: object) -> None:
                 nonlocal statements
                 statements += 1
                 if show:
                     print("   ", " ".join(str(args[2]).split())[:150])
 
-            @event.listens_for(app.db.engine.sync_engine, "commit")
+            @event.listens_for(app.db.write_engine.sync_engine, "commit")
             def _count_commit(*args: object) -> None:
                 nonlocal commits
                 commits += 1

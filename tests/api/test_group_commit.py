@@ -33,7 +33,7 @@ def counting_commits(container: Container) -> Iterator[list[int]]:
     def on_commit(_conn: Connection) -> None:
         count[0] += 1
 
-    engine = container.db.engine.sync_engine
+    engine = container.db.write_engine.sync_engine
     event.listen(engine, "commit", on_commit)
     try:
         yield count

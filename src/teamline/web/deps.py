@@ -14,9 +14,14 @@ from teamline.core.errors import file_too_large
 bearer = HTTPBearer(auto_error=False, description="A device token from sign-in or pairing")
 
 
-def container(request: Request) -> Container:
+def _container(request: Request) -> Container:
     app_container: Container = request.app.state.container
     return app_container
+
+
+async def container(request: Request) -> Container:
+    """The node's services. ``async``: FastAPI would run a plain function in a thread."""
+    return _container(request)
 
 
 async def principal(
@@ -25,7 +30,7 @@ async def principal(
 ) -> Principal:
     """The signed-in caller; 401 ``unauthenticated`` otherwise."""
     token = credentials.credentials if credentials else None
-    return await container(request).accounts.authenticate(token)
+    return await _container(request).accounts.authenticate(token)
 
 
 async def admin(caller: Annotated[Principal, Depends(principal)]) -> Principal:
