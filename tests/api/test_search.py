@@ -10,7 +10,7 @@ from teamline.search.index import Document, put, put_many
 from teamline.search.models import SearchDocument
 from teamline.search.reindex import reindex
 from teamline.search.service import SearchService
-from tests.harness import Server, expect_error
+from tests.harness import Server, expect_error, uid
 
 
 async def search(client: Client, q: str, **params: object) -> list[dict[str, object]]:
@@ -306,6 +306,29 @@ async def test_chat_hits_only_from_my_conversations_and_open_at_the_message(
     ]
     # The contacts' index does not carry chat words.
     assert titles(await search(company, "angebot"), "chat") == []
+
+
+@pytest.mark.feature("SRCH-1", "CHAT-2")
+async def test_sent_messages_are_found_and_follow_edits_and_deletes(server: Server) -> None:
+    """A sent message goes into the index without a look-up (``put_new``); the edit that
+    replaces it and the delete that drops it must find exactly what it wrote."""
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    conversation = (await max_.open_conversation(uid(erika)))["id"]
+    sent = await max_.send_message(conversation, "Lieferung kommt Donnerstag, Tel. 030 1234567")
+    other = await max_.send_message(conversation, "Lieferschein liegt bei")
+
+    async def found(q: str) -> list[object]:
+        return [r["message_id"] for r in await search(erika, q) if r["source"] == "chat"]
+
+    assert sorted(await found("liefer")) == sorted([sent["id"], other["id"]])
+    await max_.edit_message(conversation, sent["id"], "Abholung am Freitag")
+    assert await found("liefer") == [other["id"]]
+    assert await found("abhol") == [sent["id"]]
+    await max_.delete_message(conversation, sent["id"])
+    assert await found("abhol") == []
+    assert await reindex(server.container.db) > 0
+    assert await found("liefer") == [other["id"]]
 
 
 @pytest.mark.feature("SRCH-2")

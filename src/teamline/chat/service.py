@@ -216,7 +216,7 @@ class ChatService:
                 had_unread = found.unread > 0
                 members = await store.record_send(tx.session, conversation_id, caller.user_id, seq)
                 if text:
-                    await search_index.put(tx.session, search_document(message, author_name))
+                    await search_index.put_new(tx.session, search_document(message, author_name))
                 out = message_out(message, [], attachments)
                 recipients = [user_id for user_id, _ in members]
                 tx.emit(recipients, "message.created", out.model_dump(mode="json"))
