@@ -111,7 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "database-unreachable"}, status_code=503)
 
+    # FastAPI tries the routes in this order, each router's in turn: the chat routes (the
+    # most frequent requests: sending, reading) first, instead of after nine other routers.
     for module in (
+        chat_api,
         accounts_api,
         pairing_api,
         presence_api,
@@ -121,7 +124,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         journal_api,
         search_api,
         push_api,
-        chat_api,
         groups_api,
         contacts_api,
     ):
