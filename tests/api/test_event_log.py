@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import websockets
 
 from teamline.client import Client, EventStream, SocketClosed
 from teamline.events.hub import CLOSE_MALFORMED, CLOSE_UNAUTHENTICATED
-from tests.harness import Server
+from tests.harness import Server, uid
 
 Event = dict[str, Any]
 
@@ -286,3 +290,45 @@ async def test_sign_out_closes_own_socket_with_4401(server: Server) -> None:
         revoked = await stream.wait_for("device.revoked")
         assert revoked["data"] == {"device_id": device_id}
         assert await closed_with(stream) == CLOSE_UNAUTHENTICATED
+
+
+# -- delivery ------------------------------------------------------------------------------
+
+
+@pytest.mark.feature("CHAT-1")
+async def test_a_member_who_stops_reading_holds_up_nobody_and_misses_nothing(
+    server: Server,
+) -> None:
+    """Cleo's connection stops reading (a tiny receive buffer, nothing read): the server's
+    sends to her soon have to wait. Erika still gets every message at once, and Cleo, once
+    she reads again, gets them all in order."""
+    max_ = await server.signed_in("max")
+    erika = await server.signed_in("erika")
+    cleo = await server.signed_in("cleo")
+    group = await max_.create_group("Team", [uid(erika), uid(cleo)])
+    conversation = group["conversation_id"]
+    url = urlsplit(server.base_url)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect((url.hostname, url.port))
+    stalled = await websockets.connect(
+        ws_url(server),
+        sock=raw,
+        max_queue=1,  # and so websockets stops reading the socket
+        additional_headers={"Authorization": f"Bearer {cleo.token}"},
+    )
+    texts = [f"{k} " + "x" * 9900 for k in range(500)]  # 5 MB for Cleo's connection
+    try:
+        async with erika.events() as stream:
+            for text in texts:
+                await max_.send_message(conversation, text)
+                event = await stream.wait_for("message.created", timeout=5)
+                assert event["data"]["text"] == text
+        received: list[str] = []
+        while len(received) < len(texts):
+            event = json.loads(await asyncio.wait_for(stalled.recv(), timeout=10))
+            if event["type"] == "message.created":
+                received.append(event["data"]["text"])
+        assert received == texts
+    finally:
+        await stalled.close()
