@@ -81,6 +81,7 @@ def indexed_text(document: Document) -> IndexedText:
     )
 
 
+_documents = cast(Table, SearchDocument.__table__)
 _INDEXED = (
     SearchDocument.rowid,
     SearchDocument.source,
@@ -185,7 +186,6 @@ async def put(session: AsyncSession, document: Document) -> None:
     await put_many(session, [document])
 
 
-_documents = cast(Table, SearchDocument.__table__)
 _ADD_NEW = Prepared(
     insert(_documents)
     .values({c.name: bindparam(c.name) for c in _documents.c if c.name != "rowid"})
@@ -231,11 +231,10 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
     if old:
         if _is_sqlite(session):
             await _fts_remove(session, old)
-        table = cast(Table, SearchDocument.__table__)
         changed = ("scope", "title", "subtitle", "words", "digits", "extra", "updated_at")
         await session.execute(
-            update(table)
-            .where(table.c.rowid == bindparam("b_rowid"))
+            update(_documents)
+            .where(_documents.c.rowid == bindparam("b_rowid"))
             .values({name: bindparam(f"b_{name}") for name in changed}),
             [
                 {"b_rowid": rowid, **{f"b_{name}": row[name] for name in changed}}
@@ -247,7 +246,7 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
         # RETURNING of a batch (SQLAlchemy's "insertmanyvalues") cost six times as much CPU
         # (a phonebook import: 0.26 ms a document against 0.05 ms).
         fresh = list(rows.values())
-        await session.execute(insert(cast(Table, SearchDocument.__table__)), fresh)
+        await session.execute(insert(_documents), fresh)
         added: dict[str, list[str]] = {}
         for source, ref_id in rows:
             added.setdefault(source, []).append(ref_id)
@@ -266,9 +265,8 @@ async def put_many(session: AsyncSession, documents: Sequence[Document]) -> None
         # A Core insert: the ORM's bulk insert of the same rows cost a phonebook import
         # 0.01 ms CPU a document more (7 % of its CPU).
         fresh = list(rows.values())
-        table = cast(Table, SearchDocument.__table__)
         result = await session.execute(
-            insert(table).returning(table.c.rowid, sort_by_parameter_order=True), fresh
+            insert(_documents).returning(_documents.c.rowid, sort_by_parameter_order=True), fresh
         )
         indexed.extend(zip((int(r) for r in result.scalars().all()), fresh, strict=True))
     if _is_sqlite(session):
