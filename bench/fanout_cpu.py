@@ -33,7 +33,6 @@ from teamline.config import Settings
 from teamline.container import Container
 from teamline.core import prepared
 from teamline.core.migrate import upgrade
-from teamline.events import store as events_store
 from teamline.groups.schemas import GroupIn
 
 PASSWORD = "correct horse"
@@ -97,8 +96,7 @@ async def run(
                 return await run_sqlite(connection, sql, *args, **kwargs)
 
             # Statements handed to aiosqlite directly pass no SQLAlchemy event: count them here.
-            prepared.run_sqlite = counted  # type: ignore[assignment]
-            events_store.run_sqlite = counted  # type: ignore[assignment]
+            prepared.run_sqlite = counted
 
             async def one(k: int) -> None:
                 caller = await app.accounts.authenticate(token)

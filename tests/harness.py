@@ -65,6 +65,10 @@ async def fresh_database(template: Path | None, data_dir: Path) -> str:
         names = ", ".join([*(t.name for t in Base.metadata.sorted_tables), "search_words"])
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {names} CASCADE"))
+            # The migrations' one row of the event log, as in a new database.
+            await conn.execute(
+                text("INSERT INTO event_log (id, last_id, pruned_through) VALUES (1, 0, 0)")
+            )
         await engine.dispose()
         return PG_URL
     assert template is not None

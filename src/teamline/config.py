@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     avatar_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
     avatar_max_pixels: int = Field(40_000_000, ge=1)
     event_retention_seconds: int = Field(7 * 24 * 3600, ge=60)
-    event_retention_per_user: int = Field(10_000, ge=100)
+    event_retention_max: int = Field(1_000_000, ge=100)  # facts kept at most (all users)
     node_heartbeat_seconds: float = Field(10.0, gt=0)
     # Web Push: the VAPID ``sub`` push services may contact (mailto: or https: URL);
     # empty: the public URL when it is https, else mailto:admin@<its host>.

@@ -81,6 +81,7 @@ class Container:
 
     async def start(self) -> None:
         await self.db.start()
+        await self.hub.start()
         await self.bus.start(self.hub.deliver)
         await self.push.start()
 

@@ -3,7 +3,7 @@
 from teamline.accounts.models import Device, SigninFailure, User
 from teamline.chat.models import Attachment, Conversation, ConversationMember, Message, Reaction
 from teamline.core.db import Base
-from teamline.events.models import EventCursor, EventRecord
+from teamline.events.models import EventAudience, EventAudienceMember, EventLog, EventRecord
 from teamline.groups.models import Group
 from teamline.journal.models import JournalEntry
 from teamline.pairing.models import Pairing
@@ -20,7 +20,9 @@ __all__ = [
     "Conversation",
     "ConversationMember",
     "Device",
-    "EventCursor",
+    "EventAudience",
+    "EventAudienceMember",
+    "EventLog",
     "EventRecord",
     "Favorite",
     "Group",

@@ -36,7 +36,6 @@ from teamline.config import Settings
 from teamline.core.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from teamline.core.ids import utcnow
 from teamline.core.phone import to_e164
-from teamline.events import store as events_store
 from teamline.events.service import Events, Transaction
 from teamline.presence import store as presence_store
 from teamline.presence.schemas import PresenceOut
@@ -323,7 +322,6 @@ class AccountsService:
                 ) from exc
             await presence_store.create(tx.session, user.id)
             await settings_store.create(tx.session, user.id)
-            await events_store.create_cursor(tx.session, user.id)
             await index_contact(tx.session, user)
             await self.announce_user(tx, user)
             return await self.admin_out(tx.session, user)

@@ -120,6 +120,8 @@ async def restore(db: Database, path: Path) -> dict[str, int]:
         # Every node makes a VAPID key when it first starts, this one too: the backup's key
         # replaces it, so that the restored push subscriptions keep working.
         await session.execute(delete(tables["push_vapid_keys"]))
+        # The migrations made the event log's row; the backup's carries on its ids.
+        await session.execute(delete(tables["event_log"]))
         pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
 
         async def flush(name: str) -> None:

@@ -143,6 +143,29 @@ def _inline_connector(path: str) -> Callable[[], Awaitable[aiosqlite.Connection]
     return connect
 
 
+def _savepoints_as_text(dialect: Dialect) -> None:
+    """Run ``SAVEPOINT``, ``RELEASE`` and ``ROLLBACK TO`` as SQL text.
+
+    SQLAlchemy compiles each savepoint statement anew (every savepoint has its own name, so
+    the compiled cache never hits): in a group commit, where every block but the first runs
+    in a savepoint, that was a seventh of a chat send's CPU time.
+    """
+    quote = dialect.identifier_preparer.quote
+
+    def do_savepoint(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {quote(name)}")
+
+    def do_release_savepoint(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {quote(name)}")
+
+    def do_rollback_to_savepoint(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {quote(name)}")
+
+    dialect.do_savepoint = do_savepoint  # type: ignore[method-assign]
+    dialect.do_release_savepoint = do_release_savepoint  # type: ignore[method-assign]
+    dialect.do_rollback_to_savepoint = do_rollback_to_savepoint  # type: ignore[method-assign]
+
+
 class WriteTurn:
     """The right to write to SQLite, handed out in the order it was asked for."""
 
@@ -181,6 +204,7 @@ class Database:
             )
             _configure_sqlite(self.engine, busy_timeout_ms)
             _configure_sqlite(self.write_engine, busy_timeout_ms)
+            _savepoints_as_text(self.write_engine.sync_engine.dialect)
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(
             self.write_engine.execution_options(teamline_write=True), expire_on_commit=False

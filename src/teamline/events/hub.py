@@ -1,13 +1,15 @@
 """The WebSocket hub of one node: the event sockets open here and the delivery to them.
 
-Each socket has a pump task that sends frames strictly in event-id order. A socket is
-registered *before* its starting point is read from the database, so an event committed in
-between is buffered rather than lost; ids at or below what was already sent are dropped, and
-a hole (ids arriving out of order across publishers) is filled from the log, where the
-missing events are already committed because ids are handed out under a row lock.
+Facts reach the hub from the bus; it hands them to its sockets strictly in id order. Ids
+are handed out in commit order (``store.append``), so when fact n arrives every fact
+below n is committed: one that has not arrived yet (published late, by another node, or
+by a process without a hub) is read from the log, delivered in its place, and dropped
+when it arrives. Each socket has a pump task that sends its frames in that order. A socket
+is registered *before* its starting point is read from the database, so an event
+committed in between is buffered rather than lost; ids at or below what was already sent
+are dropped.
 
-A fact published to many users is JSON-encoded once: each recipient's frame differs only in
-its event id, which is put in front of the shared encoding.
+A fact is JSON-encoded once, however many sockets it goes to: the same frame text for all.
 """
 
 from __future__ import annotations
@@ -32,29 +34,29 @@ CLOSE_MALFORMED = 4400
 CLOSE_TRY_AGAIN = 1013  # RFC 6455: try again later (server overloaded)
 
 
-def encode_body(type_: str, data: dict[str, Any]) -> str:
-    """``"type":…,"data":…`` as Starlette's ``send_json`` would encode them."""
-    return f'"type":{_dumps(type_)},"data":{_dumps(data)}'
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-@dataclass(frozen=True)
 class Frame:
-    id: int
-    type: str
-    data: dict[str, Any]
-    body: str | None = None  # encode_body(type, data), shared by every recipient of a fact
+    """One event as sent: its text is encoded once, on first use, for all its sockets."""
+
+    __slots__ = ("_text", "data", "id", "type")
+
+    def __init__(self, id: int, type: str, data: dict[str, Any]) -> None:
+        self.id = id
+        self.type = type
+        self.data = data
+        self._text: str | None = None
 
     def wire(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "data": self.data}
 
     def text(self) -> str:
-        """The frame as sent: the same JSON as ``json.dumps(self.wire())``, compact."""
-        body = self.body if self.body is not None else encode_body(self.type, self.data)
-        return f'{{"id":{self.id},{body}}}'
+        """The frame as sent: ``json.dumps(self.wire())``, compact."""
+        if self._text is None:
+            self._text = _dumps(self.wire())
+        return self._text
 
 
 @dataclass(eq=False)
@@ -75,17 +77,45 @@ class Hub:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._sockets: dict[str, set[EventSocket]] = defaultdict(set)
+        self._horizon: int | None = None  # every fact up to this id was delivered
+        self._filling = asyncio.Lock()  # held while facts are read from the log
+
+    async def start(self) -> None:
+        """Deliver the facts committed from now on (before the bus starts)."""
+        async with self.db.read() as session:
+            self._horizon, _ = await store.position(session)
 
     # -- bus side ---------------------------------------------------------------------
     async def deliver(self, message: dict[str, Any]) -> None:
-        """Bus handler: queue the fact on every local socket of every recipient."""
-        type_, data = message["type"], message["data"]
-        body: str | None = None
-        for user_id, event_id in message["recipients"]:
+        """Bus handler: queue the fact on every local socket of every recipient, in order."""
+        event_id = int(message["id"])
+        if self._horizon is None:  # not started: from this fact on
+            self._horizon = event_id - 1
+        if event_id == self._horizon + 1 and not self._filling.locked():
+            self._horizon = event_id
+            self._queue(event_id, message["type"], message["data"], message["recipients"])
+            return
+        async with self._filling:
+            while event_id > self._horizon + 1:
+                async with self.db.read() as session:
+                    missing = await store.between(session, self._horizon, event_id)
+                for fact in missing:
+                    self._queue(fact.id, fact.type, fact.data, fact.recipients)
+                self._horizon = missing[-1].id if missing else event_id - 1
+            if event_id == self._horizon + 1:
+                self._horizon = event_id
+                self._queue(event_id, message["type"], message["data"], message["recipients"])
+            # else: delivered from the log already
+
+    def _queue(
+        self, event_id: int, type_: str, data: dict[str, Any], recipients: list[str]
+    ) -> None:
+        frame: Frame | None = None
+        for user_id in recipients:
             for sock in self._sockets.get(user_id, ()):
-                if body is None:
-                    body = encode_body(type_, data)
-                sock.queue.put_nowait(Frame(int(event_id), type_, data, body))
+                if frame is None:
+                    frame = Frame(event_id, type_, data)
+                sock.queue.put_nowait(frame)
 
     # -- socket side ------------------------------------------------------------------
     def register(self, sock: EventSocket) -> None:
@@ -99,29 +129,28 @@ class Hub:
                 del self._sockets[sock.user_id]
 
     async def start_position(self, sock: EventSocket, since: int | None) -> list[Frame]:
-        """Where the socket starts: the replay after ``since``, or now when ``since`` is None."""
+        """Where the socket starts: the replay after ``since``, or now when ``since`` is None.
+
+        Afterwards the socket takes the facts after the newest id read here: the replay
+        covers everything up to it.
+        """
         async with self.db.read() as session:
-            newest = await store.last_id(session, sock.user_id)
+            newest, pruned_through = await store.position(session)
+            sock.last_id = newest
             if since is None or since == newest:
-                sock.last_id = newest
                 return []
-            if since > newest:
-                sock.last_id = newest
+            if since > newest or since < pruned_through:
+                # A newer id than the log's (e.g. a restore from backup) or one from before
+                # what the log still holds: the client must reload.
                 return [Frame(newest, "events.gap", {})]
             frames: list[Frame] = []
             cursor = since
             while True:
                 batch = await store.after(session, sock.user_id, cursor, until=newest + 1)
-                if not frames and (not batch or batch[0].id != since + 1):
-                    # The log no longer reaches back to ``since``: the client must reload.
-                    sock.last_id = newest
-                    return [Frame(newest, "events.gap", {})]
-                frames.extend(Frame(e.id, e.type, e.data) for e in batch)
-                if not batch or batch[-1].id >= newest:
-                    break
+                frames.extend(Frame(fact.id, fact.type, fact.data) for fact in batch)
+                if len(batch) < store.REPLAY_BATCH:
+                    return frames
                 cursor = batch[-1].id
-            sock.last_id = since
-            return frames
 
     async def pump(self, sock: EventSocket, initial: list[Frame]) -> None:
         """Send frames to the socket in id order until it is closed."""
@@ -135,13 +164,6 @@ class Hub:
                 frame = item
                 if frame.id <= sock.last_id:
                     continue
-                if frame.id > sock.last_id + 1:
-                    async with self.db.read() as session:
-                        missing = await store.after(
-                            session, sock.user_id, sock.last_id, until=frame.id, limit=10_000
-                        )
-                    for event in missing:
-                        await self._send(sock, Frame(event.id, event.type, event.data))
                 await self._send(sock, frame)
                 if frame.type == "device.revoked" and frame.data.get("device_id") == sock.device_id:
                     sock.close_code = CLOSE_UNAUTHENTICATED
@@ -155,7 +177,5 @@ class Hub:
                     await sock.websocket.close(code=sock.close_code)
 
     async def _send(self, sock: EventSocket, frame: Frame) -> None:
-        if frame.id <= sock.last_id and frame.type != "events.gap":
-            return
         await sock.websocket.send_text(frame.text())
         sock.last_id = max(sock.last_id, frame.id)

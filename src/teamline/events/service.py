@@ -5,8 +5,8 @@ write transaction stays open while the next queued ``Events.transaction`` runs i
 one inside a savepoint, so that one that fails is rolled back alone and the others go on.
 The facts of all of them are logged in one step before the one commit, and published in
 order after it; nobody is answered before the commit. What a group costs once instead of
-per transaction: taking the write turn, ``BEGIN IMMEDIATE``, logging the facts (one cursor
-update and one insert for all) and the commit. A group closes when nobody else is waiting,
+per transaction: taking the write turn, ``BEGIN IMMEDIATE``, logging the facts (one update of
+the log's row and one insert for all) and the commit. A group closes when nobody else is waiting,
 or at ``GROUP_COMMIT_MAX`` transactions. PostgreSQL runs writers side by side and keeps one
 database transaction per ``Events.transaction``.
 """
@@ -14,12 +14,14 @@ database transaction per ``Events.transaction``.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +30,8 @@ from teamline.core.db import Database, WriteTurn
 from teamline.core.ids import utcnow
 from teamline.events import store
 from teamline.events.bus import Bus
+
+log = logging.getLogger(__name__)
 
 Fact = tuple[list[str], str, dict[str, Any]]
 
@@ -209,18 +213,26 @@ class Events:
             await self.bus.publish(message)
 
     async def prune(self) -> None:
+        """Drop facts past the retention window, then the audiences no fact goes to."""
         async with self.db.write() as session:
             await store.prune(
                 session,
                 older_than=utcnow() - timedelta(seconds=self.settings.event_retention_seconds),
-                keep_per_user=self.settings.event_retention_per_user,
+                keep=self.settings.event_retention_max,
             )
+        try:
+            async with self.db.write() as session:
+                await store.prune_audiences(session)
+        except IntegrityError:
+            # PostgreSQL: a writer logged a fact to an audience this was dropping; the
+            # next round drops the others.
+            log.info("event audiences in use again; pruned next time")
 
 
-def _messages(facts: list[Fact], logged: list[list[tuple[str, int]]]) -> list[dict[str, Any]]:
-    """The bus messages of facts logged under these (user id, event id) pairs."""
+def _messages(facts: list[Fact], ids: list[int | None]) -> list[dict[str, Any]]:
+    """The bus messages of facts logged under these ids (None: not logged, no recipient)."""
     return [
-        {"type": type_, "data": data, "recipients": [list(r) for r in recipients]}
-        for (_, type_, data), recipients in zip(facts, logged, strict=True)
-        if recipients
+        {"id": id_, "type": type_, "data": data, "recipients": list(dict.fromkeys(recipients))}
+        for (recipients, type_, data), id_ in zip(facts, ids, strict=True)
+        if id_ is not None
     ]
