@@ -20,6 +20,7 @@ from teamline.contacts import api as contacts_api
 from teamline.container import Container
 from teamline.core.migrate import upgrade
 from teamline.events import api as events_api
+from teamline.events.wire import KeepWebSocketProtocol
 from teamline.groups import api as groups_api
 from teamline.journal import api as journal_api
 from teamline.pairing import api as pairing_api
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
+    app.add_middleware(KeepWebSocketProtocol)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> JSONResponse:

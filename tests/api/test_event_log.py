@@ -339,3 +339,20 @@ async def test_a_member_who_stops_reading_holds_up_nobody_and_misses_nothing(
         assert received == texts
     finally:
         await stalled.close()
+
+
+@pytest.mark.feature("CHAT-1")
+async def test_the_hub_writes_to_event_sockets_directly(server: Server) -> None:
+    """The server's WebSocket connections let the hub write frames itself (``Wire``): if a
+    uvicorn upgrade took that away, every frame would silently take the slow path."""
+    anna = await server.signed_in("anna")
+    ben = await server.signed_in("ben")
+    async with anna.events() as stream:
+        await stream.wait_for("presence.changed")
+        sockets = server.container.hub.sockets(uid(anna))
+        assert len(sockets) == 1 and sockets[0].wire is not None
+        await ben.set_presence("dnd", "direct")
+        event = await stream.wait_for(
+            "presence.changed", lambda d: d["presence"]["text"] == "direct"
+        )
+        assert sockets[0].last_id == event["id"]

@@ -20,6 +20,7 @@ from teamline.events.hub import (
     CLOSE_UNAUTHENTICATED,
     EventSocket,
 )
+from teamline.events.wire import Wire
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -74,7 +75,9 @@ async def events_socket(websocket: WebSocket) -> None:
             await websocket.close(code=CLOSE_TRY_AGAIN, reason="server busy, reconnect")
             return
         await websocket.accept()
-        pump = asyncio.create_task(app.hub.pump(sock, initial), name="event-pump")
+        pump = asyncio.create_task(
+            app.hub.pump(sock, initial, Wire.of(websocket.scope)), name="event-pump"
+        )
         await _receive(app, websocket, sock)
     finally:
         app.hub.unregister(sock)

@@ -9,7 +9,10 @@ is registered *before* its starting point is read from the database, so an event
 committed in between is buffered rather than lost; ids at or below what was already sent
 are dropped.
 
-A fact is JSON-encoded once, however many sockets it goes to: the same frame text for all.
+A fact is encoded once, however many sockets it goes to. To a socket whose pump has nothing
+pending, the hub writes the frame's bytes straight to the connection (``teamline.events.wire``),
+all recipients in one pass; otherwise (the socket is starting, its connection's buffer is
+full, or the frame closes it) the frame joins the socket's queue and its pump sends it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from teamline.core.db import Database
 from teamline.events import store
+from teamline.events.wire import Wire, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +45,14 @@ def _dumps(value: Any) -> str:
 class Frame:
     """One event as sent: its text is encoded once, on first use, for all its sockets."""
 
-    __slots__ = ("_text", "data", "id", "type")
+    __slots__ = ("_bytes", "_text", "data", "id", "type")
 
     def __init__(self, id: int, type: str, data: dict[str, Any]) -> None:
         self.id = id
         self.type = type
         self.data = data
         self._text: str | None = None
+        self._bytes: bytes | None = None
 
     def wire(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "data": self.data}
@@ -57,6 +62,12 @@ class Frame:
         if self._text is None:
             self._text = _dumps(self.wire())
         return self._text
+
+    def wire_bytes(self) -> bytes:
+        """The whole WebSocket frame, for ``Wire.write``."""
+        if self._bytes is None:
+            self._bytes = text_frame(self.text())
+        return self._bytes
 
 
 @dataclass(eq=False)
@@ -71,6 +82,8 @@ class EventSocket:
     queue: asyncio.Queue[Frame | None] = field(default_factory=asyncio.Queue)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     close_code: int = 1000
+    wire: Wire | None = None  # set by the pump once the replay is sent
+    sending: bool = False  # the pump is sending a frame
 
 
 class Hub:
@@ -115,7 +128,23 @@ class Hub:
             for sock in self._sockets.get(user_id, ()):
                 if frame is None:
                     frame = Frame(event_id, type_, data)
-                sock.queue.put_nowait(frame)
+                wire = sock.wire
+                if (
+                    wire is not None
+                    and not sock.sending
+                    and sock.queue.empty()
+                    and type_ != "device.revoked"  # the pump closes the socket after it
+                    and wire.ready()
+                ):
+                    if frame.id > sock.last_id:
+                        wire.write(frame.wire_bytes())
+                        sock.last_id = frame.id
+                else:
+                    sock.queue.put_nowait(frame)
+
+    def sockets(self, user_id: str) -> list[EventSocket]:
+        """The sockets of ``user_id`` open on this node."""
+        return list(self._sockets.get(user_id, ()))
 
     # -- socket side ------------------------------------------------------------------
     def register(self, sock: EventSocket) -> None:
@@ -152,11 +181,13 @@ class Hub:
                     return frames
                 cursor = batch[-1].id
 
-    async def pump(self, sock: EventSocket, initial: list[Frame]) -> None:
-        """Send frames to the socket in id order until it is closed."""
+    async def pump(self, sock: EventSocket, initial: list[Frame], wire: Wire | None) -> None:
+        """Send frames to the socket in id order until it is closed: the replay, then what
+        the hub could not write to the connection itself (given ``wire``)."""
         try:
             for frame in initial:
                 await self._send(sock, frame)
+            sock.wire = wire
             while True:
                 item = await sock.queue.get()
                 if item is None:
@@ -164,7 +195,11 @@ class Hub:
                 frame = item
                 if frame.id <= sock.last_id:
                     continue
-                await self._send(sock, frame)
+                sock.sending = True
+                try:
+                    await self._send(sock, frame)
+                finally:
+                    sock.sending = False
                 if frame.type == "device.revoked" and frame.data.get("device_id") == sock.device_id:
                     sock.close_code = CLOSE_UNAUTHENTICATED
                     break
