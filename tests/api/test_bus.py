@@ -1,4 +1,5 @@
-"""The event bus: in-process and Redis pub/sub deliver every message, in order, to the handler."""
+"""The event bus: in-process and Redis pub/sub deliver every message (the facts of one commit,
+as one list), in order, to the handler."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ Message = dict[str, Any]
 
 
 def message(n: int) -> Message:
-    return {"type": "test.n", "data": {"n": n}, "recipients": [["u", n]]}
+    return {"id": n, "type": "test.n", "data": {"n": n}, "recipients": ["u"]}
 
 
 class Collector:
@@ -25,15 +26,18 @@ class Collector:
 
     def __init__(self, fail_on: set[int] | None = None) -> None:
         self.received: list[Message] = []
+        self.batches: list[list[int]] = []
         self.fail_on = fail_on or set()
         self._changed = asyncio.Condition()
 
-    async def __call__(self, msg: Message) -> None:
+    async def __call__(self, facts: list[Message]) -> None:
         async with self._changed:
-            self.received.append(msg)
+            self.received.extend(facts)
+            self.batches.append([m["data"]["n"] for m in facts])
             self._changed.notify_all()
-        if msg["data"]["n"] in self.fail_on:
-            raise RuntimeError(f"handler fails on {msg['data']['n']}")
+        failing = self.fail_on.intersection(self.batches[-1])
+        if failing:
+            raise RuntimeError(f"handler fails on {sorted(failing)}")
 
     async def wait_for_count(self, count: int, timeout: float = 5.0) -> list[Message]:
         async with asyncio.timeout(timeout), self._changed:
@@ -53,7 +57,7 @@ async def redis_bus() -> AsyncIterator[RedisBus]:
 
 async def publish_all(bus: Bus, numbers: range) -> None:
     for n in numbers:
-        await bus.publish(message(n))
+        await bus.publish([message(n)])
 
 
 # -- in-process ----------------------------------------------------------------------------
@@ -71,12 +75,12 @@ async def test_in_process_bus_delivers_in_order() -> None:
 
 async def test_in_process_bus_without_handler_drops_and_after_close_delivers_nothing() -> None:
     bus = InProcessBus()
-    await bus.publish(message(0))  # nobody listens yet: nothing to deliver, no error
+    await bus.publish([message(0)])  # nobody listens yet: nothing to deliver, no error
     handler = Collector()
     await bus.start(handler)
-    await bus.publish(message(1))
+    await bus.publish([message(1)])
     await bus.close()
-    await bus.publish(message(2))
+    await bus.publish([message(2)])
     assert handler.numbers() == [1]
 
 
@@ -102,8 +106,8 @@ async def test_a_watcher_hears_its_types_before_the_handler_and_cannot_break_it(
     bus = InProcessBus()
     order: list[tuple[str, int]] = []
 
-    async def handler(msg: Message) -> None:
-        order.append(("handler", msg["data"]["n"]))
+    async def handler(facts: list[Message]) -> None:
+        order.extend(("handler", msg["data"]["n"]) for msg in facts)
 
     def watcher(msg: Message) -> None:
         order.append(("watcher", msg["data"]["n"]))
@@ -113,8 +117,8 @@ async def test_a_watcher_hears_its_types_before_the_handler_and_cannot_break_it(
     bus.watch(["test.watched"], watcher)
     await bus.start(handler)
     for n in range(3):
-        await bus.publish({**message(n), "type": "test.watched"})
-    await bus.publish(message(3))
+        await bus.publish([{**message(n), "type": "test.watched"}])
+    await bus.publish([message(3)])
     assert order == [
         ("watcher", 0),
         ("handler", 0),
@@ -137,8 +141,8 @@ async def test_a_redis_bus_watcher_hears_the_other_nodes() -> None:
     handler = Collector()
     try:
         await listener.start(handler)
-        await publisher.publish({**message(0), "type": "test.watched"})
-        await publisher.publish(message(1))
+        await publisher.publish([{**message(0), "type": "test.watched"}])
+        await publisher.publish([message(1)])
         await handler.wait_for_count(2)
         assert watched == [0]
     finally:
@@ -180,7 +184,7 @@ async def test_two_redis_buses_on_one_channel_hear_each_other() -> None:
             assert [n for n in numbers if n >= 50] == list(range(50, 100))
         # A sentinel on the other channel: once it arrives, nothing of ours could still be
         # on its way there.
-        await other.publish(message(-1))
+        await other.publish([message(-1)])
         assert [m["data"]["n"] for m in await heard_other.wait_for_count(1)] == [-1]
     finally:
         for bus in (first, second, other):
@@ -223,12 +227,30 @@ async def test_redis_bus_close_stops_delivery() -> None:
     try:
         await listener.start(heard_listener)
         await publisher.start(heard_publisher)
-        await publisher.publish(message(1))
+        await publisher.publish([message(1)])
         await heard_listener.wait_for_count(1)
         await listener.close()
-        await publisher.publish(message(2))
+        await publisher.publish([message(2)])
         # The publisher hears its own message; by then the closed listener would have too.
         await heard_publisher.wait_for_count(2)
         assert heard_listener.numbers() == [1]
     finally:
         await publisher.close()
+
+
+@pytest.mark.parametrize("kind", ["in-process", pytest.param("redis", marks=pytest.mark.redis)])
+async def test_a_commit_s_facts_arrive_together_in_order(kind: str) -> None:
+    """One publish is one delivery: the hub writes a commit's frames to a connection at once."""
+    bus: Bus = InProcessBus() if kind == "in-process" else RedisBus(REDIS_URL, unique_channel())
+    handler = Collector()
+    watched: list[int] = []
+    bus.watch(["test.n"], lambda msg: watched.append(msg["data"]["n"]))
+    try:
+        await bus.start(handler)
+        await bus.publish([message(n) for n in range(3)])
+        await bus.publish([message(3)])
+        await handler.wait_for_count(4)
+        assert handler.batches == [[0, 1, 2], [3]]
+        assert watched == [0, 1, 2, 3]  # watchers hear each fact
+    finally:
+        await bus.close()

@@ -1,12 +1,13 @@
 """The event bus: how a committed fact reaches every node's sockets.
 
 One interface, two implementations: in-process (one node) and Redis pub/sub (several nodes).
-A bus message is a JSON object ``{"type", "data", "recipients": [[user_id, event_id], ...]}``:
-one fact with the per-user ids it was logged under.
+A bus message is a JSON list of the facts one commit logged, in id order, each
+``{"id", "type", "data", "recipients": [user_id, ...]}``: the hub delivers a commit's facts
+together (one write per connection however many of them it gets).
 
 Besides the one handler (the node's WebSocket hub), a part of the node that keeps state
 derived from the database can *watch* some types of fact: its watcher is called first, with
-every message of those types from any node (e.g. accounts forget remembered tokens when a
+every fact of those types from any node (e.g. accounts forget remembered tokens when a
 device is revoked anywhere).
 """
 
@@ -16,7 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -24,8 +25,9 @@ from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], Awaitable[None]]
-Watcher = Callable[[dict[str, Any]], None]
+Fact = dict[str, Any]
+Handler = Callable[[list[Fact]], Awaitable[None]]
+Watcher = Callable[[Fact], None]
 
 
 class _Watchers:
@@ -36,15 +38,16 @@ class _Watchers:
         for type_ in types:
             self._watchers.setdefault(type_, []).append(watcher)
 
-    async def _deliver(self, handler: Handler, raw: dict[str, Any] | str | bytes) -> None:
+    async def _deliver(self, handler: Handler, raw: Sequence[Fact] | str | bytes) -> None:
         try:
-            message = json.loads(raw) if isinstance(raw, str | bytes) else raw
-            for watcher in self._watchers.get(str(message.get("type")), ()):
-                try:
-                    watcher(message)
-                except Exception:
-                    log.exception("event bus watcher failed")
-            await handler(message)
+            facts = json.loads(raw) if isinstance(raw, str | bytes) else list(raw)
+            for fact in facts:
+                for watcher in self._watchers.get(str(fact.get("type")), ()):
+                    try:
+                        watcher(fact)
+                    except Exception:
+                        log.exception("event bus watcher failed")
+            await handler(facts)
         except Exception:  # one failed delivery must not stop the ones after it
             log.exception("event bus handler failed")
 
@@ -54,9 +57,10 @@ class Bus(Protocol):
         """Begin delivering every published message (from any node) to ``handler``."""
 
     def watch(self, types: Iterable[str], watcher: Watcher) -> None:
-        """Also call ``watcher`` with each message of these types, before the handler."""
+        """Also call ``watcher`` with each fact of these types, before the handler."""
 
-    async def publish(self, message: dict[str, Any]) -> None: ...
+    async def publish(self, facts: Sequence[Fact]) -> None:
+        """Send one commit's facts, in order, to every node's handler (as one list)."""
 
     async def close(self) -> None: ...
 
@@ -71,9 +75,9 @@ class InProcessBus(_Watchers):
     async def start(self, handler: Handler) -> None:
         self._handler = handler
 
-    async def publish(self, message: dict[str, Any]) -> None:
+    async def publish(self, facts: Sequence[Fact]) -> None:
         if self._handler is not None:
-            await self._deliver(self._handler, message)
+            await self._deliver(self._handler, facts)
 
     async def close(self) -> None:
         self._handler = None
@@ -101,10 +105,10 @@ class RedisBus(_Watchers):
                     await self._deliver(handler, raw["data"])
         finally:
             with contextlib.suppress(Exception):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]
 
-    async def publish(self, message: dict[str, Any]) -> None:
-        await self._redis.publish(self._channel, json.dumps(message, separators=(",", ":")))
+    async def publish(self, facts: Sequence[Fact]) -> None:
+        await self._redis.publish(self._channel, json.dumps(facts, separators=(",", ":")))
 
     async def close(self) -> None:
         if self._task is not None:

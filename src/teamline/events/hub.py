@@ -10,9 +10,10 @@ committed in between is buffered rather than lost; ids at or below what was alre
 are dropped.
 
 A fact is encoded once, however many sockets it goes to. To a socket whose pump has nothing
-pending, the hub writes the frame's bytes straight to the connection (``teamline.events.wire``),
-all recipients in one pass; otherwise (the socket is starting, its connection's buffer is
-full, or the frame closes it) the frame joins the socket's queue and its pump sends it.
+pending, the hub writes the frames straight to the connection (``teamline.events.wire``): all
+the frames one commit has for it in one write, all recipients in one pass. Otherwise (the
+socket is starting, its connection's buffer is full, or the frame closes it) the frame joins
+the socket's queue and its pump sends it.
 """
 
 from __future__ import annotations
@@ -86,6 +87,18 @@ class EventSocket:
     sending: bool = False  # the pump is sending a frame
 
 
+_Writes = dict[EventSocket, list[bytes]]  # per socket: frames to write when a batch is done
+
+
+def _flush(writes: _Writes) -> None:
+    for sock, frames in writes.items():
+        assert sock.wire is not None
+        try:
+            sock.wire.write(frames[0] if len(frames) == 1 else b"".join(frames))
+        except Exception:  # a broken connection; its socket closes by itself
+            log.debug("event socket write failed", exc_info=True)
+
+
 class Hub:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -99,30 +112,58 @@ class Hub:
             self._horizon, _ = await store.position(session)
 
     # -- bus side ---------------------------------------------------------------------
-    async def deliver(self, message: dict[str, Any]) -> None:
-        """Bus handler: queue the fact on every local socket of every recipient, in order."""
-        event_id = int(message["id"])
-        if self._horizon is None:  # not started: from this fact on
-            self._horizon = event_id - 1
-        if event_id == self._horizon + 1 and not self._filling.locked():
-            self._horizon = event_id
-            self._queue(event_id, message["type"], message["data"], message["recipients"])
+    async def deliver(self, facts: list[dict[str, Any]]) -> None:
+        """Bus handler: one commit's facts to the local sockets of their recipients, in id
+        order; each connection gets all of its frames in one write."""
+        if not facts:
+            return
+        first, last = int(facts[0]["id"]), int(facts[-1]["id"])
+        if self._horizon is None:  # not started: from these facts on
+            self._horizon = first - 1
+        if (
+            first == self._horizon + 1
+            and last == self._horizon + len(facts)  # one commit's ids are consecutive
+            and not self._filling.locked()
+        ):
+            self._horizon = last
+            writes: _Writes = {}
+            for fact in facts:
+                self._queue(writes, fact["id"], fact["type"], fact["data"], fact["recipients"])
+            _flush(writes)
             return
         async with self._filling:
-            while event_id > self._horizon + 1:
-                async with self.db.read() as session:
-                    missing = await store.between(session, self._horizon, event_id)
-                for fact in missing:
-                    self._queue(fact.id, fact.type, fact.data, fact.recipients)
-                self._horizon = missing[-1].id if missing else event_id - 1
-            if event_id == self._horizon + 1:
-                self._horizon = event_id
-                self._queue(event_id, message["type"], message["data"], message["recipients"])
-            # else: delivered from the log already
+            for fact in facts:
+                await self._deliver_in_order(fact)
+
+    async def _deliver_in_order(self, fact: dict[str, Any]) -> None:
+        """One fact, after the ones missing before it (read from the log); none twice."""
+        assert self._horizon is not None
+        event_id = int(fact["id"])
+        while event_id > self._horizon + 1:
+            async with self.db.read() as session:
+                missing = await store.between(session, self._horizon, event_id)
+            writes: _Writes = {}
+            for found in missing:
+                self._queue(writes, found.id, found.type, found.data, found.recipients)
+            _flush(writes)
+            self._horizon = missing[-1].id if missing else event_id - 1
+        if event_id == self._horizon + 1:
+            self._horizon = event_id
+            writes = {}
+            self._queue(writes, event_id, fact["type"], fact["data"], fact["recipients"])
+            _flush(writes)
+        # else: delivered from the log already
 
     def _queue(
-        self, event_id: int, type_: str, data: dict[str, Any], recipients: list[str]
+        self,
+        writes: _Writes,
+        event_id: int,
+        type_: str,
+        data: dict[str, Any],
+        recipients: list[str],
     ) -> None:
+        """The fact's frame to each socket of its recipients: into ``writes`` for a socket
+        whose pump has nothing pending (written when the batch is done), else its queue."""
         frame: Frame | None = None
         for user_id in recipients:
             for sock in self._sockets.get(user_id, ()):
@@ -137,9 +178,11 @@ class Hub:
                     and wire.ready()
                 ):
                     if frame.id > sock.last_id:
-                        wire.write(frame.wire_bytes())
+                        writes.setdefault(sock, []).append(frame.wire_bytes())
                         sock.last_id = frame.id
                 else:
+                    # Queued after what ``writes`` holds for it: the pump runs only once
+                    # the batch is written.
                     sock.queue.put_nowait(frame)
 
     def sockets(self, user_id: str) -> list[EventSocket]:

@@ -198,8 +198,8 @@ class Events:
                 group.done.cancel()
             raise
         group.done.set_result(None)
-        for message in messages:
-            await self.bus.publish(message)
+        if messages:
+            await self.bus.publish(messages)
 
     @asynccontextmanager
     async def _single(self) -> AsyncIterator[Transaction]:
@@ -209,8 +209,8 @@ class Events:
             yield tx
             if tx.facts:
                 messages = _messages(tx.facts, await store.append(session, tx.facts))
-        for message in messages:
-            await self.bus.publish(message)
+        if messages:
+            await self.bus.publish(messages)
 
     async def prune(self) -> None:
         """Drop facts past the retention window, then the audiences no fact goes to."""
