@@ -183,6 +183,16 @@ export function mountChat(container, controller, conversationId) {
     markReadIfSeen();
   };
 
+  /** The first message at least partly on screen, and where it is. */
+  const readingPosition = () => {
+    const top = scroller.getBoundingClientRect().top;
+    for (const { el } of bubbles.values()) {
+      const box = el.getBoundingClientRect();
+      if (box.bottom > top) return { id: el.getAttribute('data-id') ?? '', top: box.top };
+    }
+    return null;
+  };
+
   const renderMessages = () => {
     const history = chat.history(id);
     if (!history) {
@@ -196,9 +206,8 @@ export function mountChat(container, controller, conversationId) {
     const now = controller.serverNow();
     const language = getLanguage();
     const wasAtBottom = firstRender || isNearBottom();
-    const previousHeight = scroller.scrollHeight;
-    const previousTop = scroller.scrollTop;
     const previousFirst = list.querySelector('[data-testid="message"]')?.getAttribute('data-id') ?? null;
+    const reading = readingPosition();
 
     /** @type {Map<string, {signature: string, el: HTMLElement}>} */
     const next = new Map();
@@ -231,9 +240,11 @@ export function mountChat(container, controller, conversationId) {
     if (wasAtBottom || (newArrived && newest?.author_id === me)) {
       scroller.scrollTop = scroller.scrollHeight;
       jump.hidden = true;
-    } else if (previousFirst && firstNow !== previousFirst) {
-      // Older messages came in above: keep the ones being read where they are.
-      scroller.scrollTop = previousTop + (scroller.scrollHeight - previousHeight);
+    } else if (previousFirst && firstNow !== previousFirst && reading) {
+      // Older messages came in above: keep the one being read where it was (this, not the
+      // browser's scroll anchoring, which the stylesheet turns off here: both would move it).
+      const el = bubbles.get(reading.id)?.el;
+      if (el) scroller.scrollTop += el.getBoundingClientRect().top - reading.top;
     } else if (newArrived) {
       jump.hidden = false;
     }
