@@ -37,6 +37,7 @@ from typing import Any
 import httpx
 
 from bench import synapse
+from bench.fanout_client import settle_heap
 from bench.presence_fanout import (
     PASSWORD,
     ProcSample,
@@ -204,6 +205,7 @@ async def measure(
         for client in clients:
             await client.expect("quiet", READY_TIMEOUT)
         progress(result, "quiet", t0)
+        settle_heap()  # the sender's set-up (a client per member): see fanout_client
 
         pids = [os.getpid(), *(c.process.pid for c in clients)]
         server_before, clients_before = sample(server_pid), cpu(pids)

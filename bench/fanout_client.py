@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import re
 import sys
@@ -189,6 +190,17 @@ async def stop_requested() -> None:
     await loop.run_in_executor(None, sys.stdin.readline)
 
 
+def settle_heap() -> None:
+    """Move what set-up made out of the collector's sight (``gc.freeze``), as the server does.
+
+    A member's receipt is stamped by this process: a full collection that walks a hundred
+    connections' objects pauses it for 20-25 ms, and every member whose frame waits meanwhile
+    would be charged for it; the server and its socket never caused that wait.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -231,6 +243,7 @@ async def run(job: dict[str, Any]) -> dict[str, Any]:
             await asyncio.sleep(0.05)
         say("ready")
         await wait_quiet(tally)
+        settle_heap()
         say("quiet")
         stop = asyncio.create_task(stop_requested())
         complete = asyncio.create_task(tally.done.wait())
