@@ -222,7 +222,7 @@ class ChatService:
                 tx.emit(recipients, "message.created", out.model_dump(mode="json"))
                 if had_unread:
                     await self._announce_read(tx, caller.user_id, conversation_id, seq, message.id)
-                ref = await self._ref(tx.session, conversation_id, members, author_name, group_name)
+                ref = self._ref(conversation_id, caller.user_id, members, author_name, group_name)
         except IntegrityError:
             if body.client_id is None:
                 raise
@@ -516,27 +516,21 @@ class ChatService:
             out = views.render(conv, user_id, full=False)
             tx.emit([user_id], "conversation.updated", out.model_dump(mode="json"))
 
-    async def _ref(
-        self,
-        session: AsyncSession,
+    @staticmethod
+    def _ref(
         conversation_id: str,
+        author_id: str,
         members: Sequence[tuple[str, bool]],
         author_name: str,
         group_name: str | None,
     ) -> ConversationRef:
-        """How each member names the conversation: the group's name, or the other person."""
-        if group_name is not None:
-            titles = dict.fromkeys((user_id for user_id, _ in members), group_name)
-        else:
-            names = await store.names(session, [user_id for user_id, _ in members])
-            titles = {
-                user_id: next((n for u, n in names.items() if u != user_id), "")
-                for user_id, _ in members
-            }
+        """How each recipient names the conversation: the group's name, or (a direct
+        conversation) the author, the other person for everyone but the author."""
+        recipients = [user_id for user_id, _ in members if user_id != author_id]
         return ConversationRef(
             id=conversation_id,
             kind="direct" if group_name is None else "group",
-            title_for=titles,
+            title_for=dict.fromkeys(recipients, group_name or author_name),
             muted_by=frozenset(user_id for user_id, muted in members if muted),
             author_name=author_name,
         )
