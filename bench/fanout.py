@@ -71,6 +71,8 @@ class Result:
     messages: int
     clients: int
     latencies_ms: list[float] = field(default_factory=list)
+    # Every member's arrival of every message: (message k, client process, member, ms).
+    arrivals: list[tuple[int, int, int, float]] = field(default_factory=list)
     expected: int = 0
     received: int = 0
     duplicates: int = 0
@@ -260,9 +262,11 @@ async def measure(
         spent = [a.cpu_seconds - b.cpu_seconds for a, b in pairs]
         result.client_cpu = sum(spent)  # the sender (this process) and the receivers
         result.client_max_cpu = max(spent)
-        for client in clients:
+        for c, client in enumerate(clients):
             figures = await client.stop(30)
-            result.latencies_ms.extend(figures["latencies_ms"])
+            for k, member, ms in figures["arrivals"]:
+                result.arrivals.append((k, c, member, ms))
+                result.latencies_ms.append(ms)
             result.expected += figures["expected"] // result.messages * result.sent
             result.received += figures["received"]
             result.duplicates += figures["duplicates"]
@@ -438,6 +442,7 @@ async def main(
     with_synapse: bool,
     synapse_sizes: Sequence[int] = (),
     clients: int | None = None,
+    dump: Path | None = None,
 ) -> int:
     started = time.monotonic()
     why_not = synapse.ensure_installed() if with_synapse else "not asked for (--no-synapse)"
@@ -477,7 +482,8 @@ async def main(
                 f"p50 {result.pct(50):.1f} ms, p99 {result.pct(99):.1f} ms, "
                 f"missing {result.missing} (lost {result.lost}), "
                 f"server CPU {result.share(result.server_cpu):.0f} %, "
-                f"{time.monotonic() - t0:.0f} s, machine load {load:.1f}",
+                f"{time.monotonic() - t0:.0f} s, machine load {load:.1f}, "
+                f"{len(late_messages(result))} messages late to a member past p99",
                 flush=True,
             )
     print()
@@ -495,9 +501,29 @@ async def main(
             print(f"{r.system}/{r.members}: {error}")
     if why_not is not None:
         print(f"Synapse not run: {why_not}")
+    if dump is not None:
+        write_arrivals(dump, results)
+        print(f"every arrival: {dump}")
     print(f"total {time.monotonic() - started:.0f} s")
     lost = any(r.lost for r in results if r.system == "teamline")
     return 1 if lost or failures else 0
+
+
+def late_messages(result: Result) -> list[int]:
+    """The messages some member received later than the run's p99: when they come in runs
+    of neighbours, something stalled (the first member on time and the rest late: a pause
+    on the receiving side; every member late: the server or the sender)."""
+    p99 = result.pct(99)
+    return sorted({k for k, _client, _member, ms in result.arrivals if ms > p99})
+
+
+def write_arrivals(path: Path, results: Sequence[Result]) -> None:
+    """One CSV line per member and message, for finding stalls (``--dump``)."""
+    with path.open("w") as out:
+        out.write("system,members,message,client,member,latency_ms\n")
+        for r in results:
+            for k, client, member, ms in sorted(r.arrivals):
+                out.write(f"{r.system},{r.members},{k},{client},{member},{ms}\n")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -508,6 +534,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=None,
         help=f"receiving client processes (default: one per {MEMBERS_PER_CLIENT} members)",
+    )
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help="write every member's arrival of every message to this CSV file",
     )
     return parser.parse_args(argv)
 
@@ -555,6 +587,7 @@ def run_from(args: argparse.Namespace, prefix: str = "") -> int:
             seconds=get("seconds"),
             with_synapse=not args.no_synapse,
             clients=getattr(args, "clients", None),
+            dump=getattr(args, "dump", None),
         )
     )
 

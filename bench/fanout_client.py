@@ -2,8 +2,9 @@
 
 Reads one JSON job from stdin, connects its share of the members, then says on stdout
 ``ready`` (every member connected) and ``quiet`` (nothing arrived for a while), records the
-arrival of every benchmark message, and ends by printing one JSON line with its figures: when
-every member has every message, or when the parent writes ``stop`` to stdin.
+arrival of every benchmark message, and ends by printing one JSON line with its figures
+(every arrival: message, member, latency): when every member has every message, or when the
+parent writes ``stop`` to stdin.
 
 A benchmark message's text is ``bench <k> <send time>``: the sender stamps ``time.monotonic()``
 (CLOCK_MONOTONIC, one clock for every process on the machine) just before it sends, so a
@@ -65,7 +66,7 @@ class Tally:
     """What this process's members saw."""
 
     expected: int  # members x messages
-    latencies_ms: list[float] = field(default_factory=list)
+    arrivals: list[tuple[int, int, float]] = field(default_factory=list)  # (k, member, ms)
     seen: set[tuple[int, int]] = field(default_factory=set)  # (member, k)
     duplicates: int = 0
     gaps: int = 0  # Synapse: a sync answered "limited" (events left out of the timeline)
@@ -82,7 +83,7 @@ class Tally:
             self.duplicates += 1
             return
         self.seen.add(key)
-        self.latencies_ms.append((now - float(match[2])) * 1000)
+        self.arrivals.append((key[1], member, round((now - float(match[2])) * 1000, 3)))
         if len(self.seen) >= self.expected:
             self.done.set()
 
@@ -254,7 +255,7 @@ async def run(job: dict[str, Any]) -> dict[str, Any]:
         complete.cancel()
         errors = [repr(t.exception()) for t in tasks if t.done() and t.exception()]
         return {
-            "latencies_ms": [round(x, 3) for x in tally.latencies_ms],
+            "arrivals": tally.arrivals,
             "received": len(tally.seen),
             "expected": tally.expected,
             "duplicates": tally.duplicates,
