@@ -1,5 +1,6 @@
-"""SQLite as the database runs it: writes in the event loop's thread, reads on their own
-threads, and the WAL copied back into the database file in the background."""
+"""SQLite as the database runs it: writes and short reads in the event loop's thread, long
+reads (scans) on their own threads, and the WAL copied back into the database file in the
+background."""
 
 from __future__ import annotations
 
@@ -23,14 +24,34 @@ async def _thread_of(session: AsyncSession) -> int:
     return int((await session.execute(text("SELECT tid()"))).scalar_one())
 
 
-async def test_writes_run_in_the_loop_thread_and_reads_beside_it(tmp_path: Path) -> None:
+async def test_writes_and_reads_run_in_the_loop_thread_and_scans_beside_it(
+    tmp_path: Path,
+) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'teamline.db'}")
     try:
         loop_thread = threading.get_ident()
         async with db.write() as session:
             assert await _thread_of(session) == loop_thread
         async with db.read() as session:
+            assert await _thread_of(session) == loop_thread
+        async with db.scan() as session:
             assert await _thread_of(session) != loop_thread
+    finally:
+        await db.close()
+
+
+async def test_a_read_sees_what_was_committed_and_never_writes(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'teamline.db'}")
+    try:
+        async with db.write() as session:
+            await session.execute(text("CREATE TABLE notes (body TEXT)"))
+            await session.execute(text("INSERT INTO notes VALUES ('eins')"))
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT body FROM notes"))).scalar_one() == "eins"
+            await session.execute(text("INSERT INTO notes VALUES ('zwei')"))
+        # Closing a read session rolls back: nothing it did stays.
+        async with db.scan() as session:
+            assert (await session.execute(text("SELECT count(*) FROM notes"))).scalar_one() == 1
     finally:
         await db.close()
 

@@ -64,7 +64,7 @@ def _revision(connection: Connection) -> str | None:
 async def backup(db: Database, path: Path) -> dict[str, int]:
     """Write every table to ``path``; returns the row count per table."""
     counts: dict[str, int] = {}
-    async with db.read() as session:
+    async with db.scan() as session:
         revision = await session.run_sync(lambda s: _revision(s.connection()))
         with gzip.open(path, "wt", encoding="utf-8") as out:
             header = {

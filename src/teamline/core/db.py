@@ -4,11 +4,12 @@ SQLite runs in WAL mode with a busy timeout, and write transactions start with
 ``BEGIN IMMEDIATE``: a deferred transaction that later wants to write can fail at once with
 SQLITE_BUSY when another connection writes, instead of waiting its turn.
 
-Writes to SQLite run in the event loop's own thread (``InlineConnection``); reads keep
-aiosqlite's thread per connection, so that a long search runs beside the loop. The WAL is
-copied back into the database file (checkpointed) by a background task on a reading
-connection's thread, not by the writing commit that happens to pass SQLite's threshold:
-that copy and its ``fsync`` would otherwise stall the loop.
+Writes and short reads on SQLite run in the event loop's own thread (``InlineConnection``);
+long reads (``scan``: a search, a whole phonebook, a backup) keep aiosqlite's thread per
+connection, so that they run beside the loop. The WAL is copied back into the database file
+(checkpointed) by a background task on such a thread, not by the writing commit that
+happens to pass SQLite's threshold: that copy and its ``fsync`` would otherwise stall the
+loop.
 
 SQLite takes one writer at a time. The writers of this process wait their turn in a FIFO
 queue (``WriteTurn``) instead of in SQLite's busy handler, which polls with sleeps of up to
@@ -121,7 +122,9 @@ class InlineConnection(aiosqlite.Connection):
     of CPU through the thread and 3.3 ms in the loop (``bench.fanout_cpu --concurrency 8``).
     The price: while SQLite works, the loop waits. Writes are short statements, and another
     process that holds the write lock (a CLI command's transaction) holds the loop in
-    SQLite's busy handler for as long, at most the busy timeout.
+    SQLite's busy handler for as long, at most the busy timeout. Short reads run here too
+    (``Database.read``): a GET of the conversation list took 10.5-12 ms of server CPU through
+    the threads and 6.6-7.5 ms here; long ones do not (``Database.scan``).
 
     Opening and closing still go through aiosqlite's thread, as does SQLAlchemy setting
     ``isolation_level`` (on a connection nobody else uses at that moment).
@@ -186,7 +189,8 @@ class WriteTurn:
 
 
 class Database:
-    """Owns the engine; hands out sessions. ``write()`` commits, ``read()`` never does."""
+    """Owns the engines; hands out sessions. ``write()`` commits, ``read()`` and ``scan()``
+    never do."""
 
     def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = 10_000) -> None:
         self.url = url
@@ -195,17 +199,23 @@ class Database:
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
-        # Where writes go: on SQLite connections that run in the loop (``InlineConnection``).
-        self.write_engine = self.engine
+        # Where writes and short reads go: on SQLite, connections that run in the loop
+        # (``InlineConnection``), a pool each; ``engine`` keeps aiosqlite's threads (scans,
+        # checkpoints, migrations).
+        self.write_engine = self.read_engine = self.engine
         if self.is_sqlite:
             path = self.engine.url.database or ""
             self.write_engine = create_async_engine(
                 url, echo=echo, async_creator=_inline_connector(path)
             )
-            _configure_sqlite(self.engine, busy_timeout_ms)
-            _configure_sqlite(self.write_engine, busy_timeout_ms)
+            self.read_engine = create_async_engine(
+                url, echo=echo, async_creator=_inline_connector(path)
+            )
+            for engine in (self.engine, self.write_engine, self.read_engine):
+                _configure_sqlite(engine, busy_timeout_ms)
             _savepoints_as_text(self.write_engine.sync_engine.dialect)
-        self._read = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._scan = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(
             self.write_engine.execution_options(teamline_write=True), expire_on_commit=False
         )
@@ -256,7 +266,16 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for short reads (an index look-up, a page of rows): on SQLite it runs in
+        the event loop's thread, which waits meanwhile."""
         async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def scan(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads that may take SQLite long (a full-text search, a whole book,
+        a backup): on SQLite it runs on a thread of its own, beside the loop."""
+        async with self._scan() as session:
             yield session
 
     @asynccontextmanager
@@ -297,5 +316,6 @@ class Database:
                 await self._checkpoints
             self._checkpoints = None
         await self.engine.dispose()
-        if self.write_engine is not self.engine:
+        if self.is_sqlite:
             await self.write_engine.dispose()
+            await self.read_engine.dispose()

@@ -85,7 +85,7 @@ class PhonebookService:
         self, caller: Principal, book: str, *, q: str | None, limit: int | None, offset: int
     ) -> EntriesOut:
         """A page of the company book or the caller's private book, sorted by display name."""
-        async with self.db.read() as session:
+        async with self.db.scan() as session:
             rows, total = await store.entries(
                 session, book, _owner(caller, book), q=q, limit=limit, offset=offset
             )
@@ -319,7 +319,7 @@ class PhonebookService:
 
     async def export_vcards(self, caller: Principal, book: str) -> str:
         """The whole book as vCard 3.0 (UID = entry id)."""
-        async with self.db.read() as session:
+        async with self.db.scan() as session:
             rows, _ = await store.entries(session, book, _owner(caller, book))
         return "".join(exporting.vcards(rows))
 

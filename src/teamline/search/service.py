@@ -69,7 +69,7 @@ class SearchService:
                 "The search text is too long (200 characters at most).", details={"q": "too long"}
             )
         results: list[SearchResult] = []
-        async with self.db.read() as session:
+        async with self.db.scan() as session:
             conversations = await self.conversations_of(session, user_id)
             scope = ["all", f"u{user_id}", *(f"c{c}" for c in conversations)]
             asked = {  # the tokens of the kinds each source uses (SCOPE_KINDS)
@@ -125,7 +125,7 @@ class SearchService:
         return results
 
     async def _chat(self, words: list[str], allowed: list[str]) -> Sequence[Any]:
-        async with self.db.read() as session:
+        async with self.db.scan() as session:
             return await store.match_words(session, words, allowed, CANDIDATES, words_table("chat"))
 
     async def tidy(self, pages_per_step: int = 1000, max_steps: int = 10_000) -> int:
