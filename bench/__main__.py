@@ -1,8 +1,9 @@
 """Run every benchmark and print its figures: ``python -m bench [--postgres [URL]]``.
 
-Presence fan-out, chat fan-out (beside Matrix Synapse), vCard import and search, one after the
-other (about 25 minutes in all; each can also run alone: ``python -m bench.fanout --help``,
-``python -m bench.search --help``, ``python -m bench.vcard_import``).
+Presence fan-out, chat fan-out (beside Matrix Synapse), vCard import, search and everyday
+reads, one after the other (about 25 minutes in all; each can also run alone:
+``python -m bench.fanout --help``, ``python -m bench.search --help``,
+``python -m bench.vcard_import``, ``python -m bench.reads --help``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import asyncio
 import sys
 
-from bench import fanout, presence_fanout, search, vcard_import
+from bench import fanout, presence_fanout, reads, search, vcard_import
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     for module in (vcard_import, search):
         print()
         status |= asyncio.run(module.main(postgres))
+    print()
+    status |= asyncio.run(reads.main(users=50, conversations=19, messages=5, repeat=200))
     return status
 
 
