@@ -123,8 +123,8 @@ class InlineConnection(aiosqlite.Connection):
     The price: while SQLite works, the loop waits. Writes are short statements, and another
     process that holds the write lock (a CLI command's transaction) holds the loop in
     SQLite's busy handler for as long, at most the busy timeout. Short reads run here too
-    (``Database.read``): a GET of the conversation list took 10.5-12 ms of server CPU through
-    the threads and 6.6-7.5 ms here; long ones do not (``Database.scan``).
+    (``Database.read``): a GET of the conversation list took 9.3-10.4 ms of server CPU through
+    the threads and 5.8-7.6 ms here (``bench.reads``); long ones do not (``Database.scan``).
 
     Opening and closing still go through aiosqlite's thread, as does SQLAlchemy setting
     ``isolation_level`` (on a connection nobody else uses at that moment).

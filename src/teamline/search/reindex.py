@@ -66,7 +66,7 @@ async def reindex(db: Database) -> int:
 
 async def is_empty_but_data_exists(db: Database) -> bool:
     """True on a database indexed by nothing yet (e.g. restored, or upgraded to search)."""
-    async with db.scan() as session:
+    async with db.read() as session:
         indexed = await session.scalar(select(SearchDocument.rowid).limit(1))
         users = await session.scalar(select(User.id).limit(1))
     return indexed is None and users is not None
