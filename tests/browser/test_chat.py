@@ -244,6 +244,7 @@ def test_history_pages_and_links_and_numbers(new_page: NewPage, make_user: MakeU
     expect(bernd_page.get_by_test_id("chat-older")).to_contain_text("Hier beginnt")
     kept = messages.filter(has_text="Nachricht 22").first.bounding_box()
     assert kept is not None and 0 < kept["y"] < 740, "the message read before stays on screen"
+    shot(bernd_page, "c4-chat-history-de")
 
     # Scrolled up, a new message is not read yet: a button leads down to it, which reads it.
     api(
@@ -264,7 +265,7 @@ def test_history_pages_and_links_and_numbers(new_page: NewPage, make_user: MakeU
     bernd_page.get_by_test_id("chat-back").click()
     expect(bernd_page.get_by_test_id("contacts")).to_be_visible()
     expect(bernd_page).to_have_url(re.compile(r"/contacts$"))
-    shot(bernd_page, "c4-chat-history-de")
+    shot(bernd_page, "c5-contacts-after-chat-de")
 
 
 @pytest.mark.feature("CHAT-8")

@@ -207,7 +207,7 @@ export function mountChat(container, controller, conversationId) {
     const language = getLanguage();
     const wasAtBottom = firstRender || isNearBottom();
     const previousFirst = list.querySelector('[data-testid="message"]')?.getAttribute('data-id') ?? null;
-    const reading = readingPosition();
+    const reading = wasAtBottom ? null : readingPosition(); // at the bottom it stays there
 
     /** @type {Map<string, {signature: string, el: HTMLElement}>} */
     const next = new Map();
