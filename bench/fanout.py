@@ -70,7 +70,6 @@ class Result:
     rate: float
     messages: int
     clients: int
-    latencies_ms: list[float] = field(default_factory=list)
     # Every member's arrival of every message: (message k, client process, member, ms).
     arrivals: list[tuple[int, int, int, float]] = field(default_factory=list)
     expected: int = 0
@@ -102,6 +101,10 @@ class Result:
     def lost(self) -> int:
         """Missing copies of messages the server accepted (a refused send creates nothing)."""
         return max(0, self.missing - self.send_errors * self.members)
+
+    @property
+    def latencies_ms(self) -> list[float]:
+        return [ms for *_, ms in self.arrivals]
 
     def pct(self, q: float) -> float:
         return percentile(self.latencies_ms, q)
@@ -264,9 +267,7 @@ async def measure(
         result.client_max_cpu = max(spent)
         for c, client in enumerate(clients):
             figures = await client.stop(30)
-            for k, member, ms in figures["arrivals"]:
-                result.arrivals.append((k, c, member, ms))
-                result.latencies_ms.append(ms)
+            result.arrivals.extend((k, c, member, ms) for k, member, ms in figures["arrivals"])
             result.expected += figures["expected"] // result.messages * result.sent
             result.received += figures["received"]
             result.duplicates += figures["duplicates"]
